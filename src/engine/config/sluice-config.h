@@ -1,0 +1,183 @@
+/* sluice-config.h
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "sluice-mock-behaviour.h"
+#include "sluice-types.h"
+
+G_BEGIN_DECLS
+
+#define SLUICE_CONFIG_SCHEMA_VERSION 1
+
+#define SLUICE_CONFIG_ERROR (sluice_config_error_quark ())
+
+/**
+ * SluiceConfigError:
+ * @SLUICE_CONFIG_ERROR_PARSE: the document is not JSON
+ * @SLUICE_CONFIG_ERROR_INVALID: the document is JSON but breaks the schema;
+ *   the message starts with the JSON path (e.g. `$.models[2].price_in: `)
+ * @SLUICE_CONFIG_ERROR_VERSION: the schema version is not one we read
+ */
+typedef enum
+{
+  SLUICE_CONFIG_ERROR_PARSE,
+  SLUICE_CONFIG_ERROR_INVALID,
+  SLUICE_CONFIG_ERROR_VERSION,
+} SluiceConfigError;
+
+GQuark sluice_config_error_quark (void);
+
+typedef enum
+{
+  SLUICE_CACHE_TIER_NONE,
+  SLUICE_CACHE_TIER_EXACT,
+  SLUICE_CACHE_TIER_SEMANTIC,
+} SluiceCacheTier;
+
+typedef struct
+{
+  char                *name;
+  SluiceProviderKind   kind;
+  char                *base_url;            /* NULL for the in-process mock */
+  char                *key_ref;             /* the key's name, never the key */
+  guint                timeout_ms;
+  guint                connect_timeout_ms;
+  SluiceMockBehaviour *mock;                /* kind == MOCK only */
+} SluiceProviderConfig;
+
+typedef struct
+{
+  char   *name;              /* Sluice's name, unique across providers */
+  char   *provider;
+  char   *upstream;          /* the provider's own model id */
+  double  price_in;          /* USD per 1M input tokens */
+  double  price_cached_in;   /* USD per 1M cached input tokens */
+  double  price_out;         /* USD per 1M output tokens */
+  gint64  context_window;
+  gint64  max_output_tokens;
+  char   *retires;           /* ISO 8601 date, or NULL */
+  char   *replacement;       /* a model name, or NULL */
+  guint   latency_threshold_ms;  /* 0 = none */
+} SluiceModelConfig;
+
+typedef struct
+{
+  char  *name;
+  GStrv  models;             /* model names, tried in order */
+} SluiceChainConfig;
+
+typedef struct
+{
+  char   *name;
+  GStrv   tasks;             /* NULL matches any task */
+  gint64  min_input_tokens;  /* -1 = no lower bound */
+  gint64  max_input_tokens;  /* -1 = no upper bound */
+  char   *chain;
+} SluiceRouteRule;
+
+typedef struct
+{
+  char            *task;
+  SluiceCacheTier  tier;
+  gint64           ttl_s;
+  double           threshold;  /* semantic tier only */
+} SluiceTtlPolicy;
+
+typedef struct
+{
+  gint64  tokens_per_request;
+  gint64  user_tokens_per_hour;
+  gint64  user_tokens_per_day;
+  gint64  global_tokens_per_hour;
+  double  user_usd_per_day;
+  double  global_usd_per_day;
+  double *alert_fractions;
+  guint   n_alert_fractions;
+} SluiceBudgetConfig;
+
+typedef struct
+{
+  guint  consecutive_failures;
+  double error_ratio;
+  guint  window_s;
+  guint  min_requests;
+  guint  cooldown_s;
+  guint  max_cooldown_s;
+} SluiceBreakerConfig;
+
+typedef struct
+{
+  guint  max_attempts;       /* per model, including the first */
+  guint  base_backoff_ms;
+  guint  max_backoff_ms;
+  double budget_ratio;       /* retries / requests over the window */
+  guint  budget_window_s;
+  guint  deadline_ms;        /* whole chain */
+} SluiceRetryConfig;
+
+typedef struct
+{
+  guint max_repeats;
+  guint window_s;
+} SluiceStormGuardConfig;
+
+typedef struct
+{
+  char *name;
+  char *key_hash;            /* "sha256:<hex>" of the virtual key */
+} SluiceUserConfig;
+
+#define SLUICE_TYPE_CONFIG (sluice_config_get_type ())
+
+G_DECLARE_FINAL_TYPE (SluiceConfig, sluice_config, SLUICE, CONFIG, GObject)
+
+SluiceConfig                 *sluice_config_new_from_data      (const char   *data,
+                                                                gssize        length,
+                                                                GError      **error);
+SluiceConfig                 *sluice_config_new_from_file      (const char   *path,
+                                                                GError      **error);
+SluiceConfig                 *sluice_config_new_default        (void);
+char                         *sluice_config_to_json            (SluiceConfig *self);
+const char                   *sluice_config_get_digest         (SluiceConfig *self);
+
+guint                         sluice_config_get_n_providers    (SluiceConfig *self);
+const SluiceProviderConfig   *sluice_config_get_provider       (SluiceConfig *self,
+                                                                guint         index);
+const SluiceProviderConfig   *sluice_config_lookup_provider    (SluiceConfig *self,
+                                                                const char   *name);
+guint                         sluice_config_get_n_models       (SluiceConfig *self);
+const SluiceModelConfig      *sluice_config_get_model          (SluiceConfig *self,
+                                                                guint         index);
+const SluiceModelConfig      *sluice_config_lookup_model       (SluiceConfig *self,
+                                                                const char   *name);
+guint                         sluice_config_get_n_chains       (SluiceConfig *self);
+const SluiceChainConfig      *sluice_config_get_chain          (SluiceConfig *self,
+                                                                guint         index);
+const SluiceChainConfig      *sluice_config_lookup_chain       (SluiceConfig *self,
+                                                                const char   *name);
+const char                   *sluice_config_resolve_alias      (SluiceConfig *self,
+                                                                const char   *alias);
+GStrv                         sluice_config_dup_alias_names    (SluiceConfig *self);
+guint                         sluice_config_get_n_rules        (SluiceConfig *self);
+const SluiceRouteRule        *sluice_config_get_rule           (SluiceConfig *self,
+                                                                guint         index);
+const char                   *sluice_config_get_default_chain  (SluiceConfig *self);
+guint                         sluice_config_get_n_ttl_policies (SluiceConfig *self);
+const SluiceTtlPolicy        *sluice_config_get_ttl_policy     (SluiceConfig *self,
+                                                                guint         index);
+const SluiceTtlPolicy        *sluice_config_lookup_ttl_policy  (SluiceConfig *self,
+                                                                const char   *task);
+const SluiceBudgetConfig     *sluice_config_get_budgets        (SluiceConfig *self);
+const SluiceBreakerConfig    *sluice_config_get_breaker        (SluiceConfig *self);
+const SluiceRetryConfig      *sluice_config_get_retry          (SluiceConfig *self);
+const SluiceStormGuardConfig *sluice_config_get_storm_guard    (SluiceConfig *self);
+guint                         sluice_config_get_n_users        (SluiceConfig *self);
+const SluiceUserConfig       *sluice_config_get_user           (SluiceConfig *self,
+                                                                guint         index);
+
+G_END_DECLS

@@ -1,0 +1,79 @@
+/* sluice-snapshot.h
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "sluice-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SLUICE_MODEL_HEALTH_IDLE,      /* no traffic in the last minute */
+  SLUICE_MODEL_HEALTH_HEALTHY,
+  SLUICE_MODEL_HEALTH_DEGRADED,  /* some errors in the last minute */
+  SLUICE_MODEL_HEALTH_FAILING,   /* most calls failed in the last minute */
+} SluiceModelHealth;
+
+typedef struct
+{
+  guint64 requests;          /* since the engine started */
+  guint64 errors;            /* requests that ended without an answer */
+  guint64 cache_hits;
+  guint   in_flight;
+  double  requests_per_s;    /* over the last minute */
+  double  error_rate;        /* over the last minute, 0..1 */
+  gint64  p50_us;            /* end-to-end latency, last minute */
+  gint64  p95_us;
+  gint64  p99_us;
+  gint64  tokens_in;
+  gint64  tokens_cached;
+  gint64  tokens_out;
+  double  cost_usd;          /* since the engine started */
+  double  cost_today_usd;    /* since local midnight, from the ledger */
+} SluiceSnapshotTotals;
+
+typedef struct
+{
+  char              *model;
+  char              *provider;
+  guint64            calls;          /* provider calls, retries included */
+  guint64            errors;
+  double             error_rate;     /* last minute */
+  gint64             p50_us;         /* successful calls, last minute */
+  gint64             p95_us;
+  gint64             p99_us;
+  gint64             tokens_in;
+  gint64             tokens_out;
+  double             cost_usd;
+  SluiceModelHealth  health;
+  SluiceErrorClass   last_error;
+} SluiceModelStats;
+
+#define SLUICE_SNAPSHOT_HISTORY 60   /* one-second buckets kept for sparklines */
+
+#define SLUICE_TYPE_SNAPSHOT (sluice_snapshot_get_type ())
+
+GType                       sluice_snapshot_get_type          (void) G_GNUC_CONST;
+SluiceSnapshot             *sluice_snapshot_ref               (SluiceSnapshot *self);
+void                        sluice_snapshot_unref             (SluiceSnapshot *self);
+guint64                     sluice_snapshot_get_sequence      (SluiceSnapshot *self);
+gint64                      sluice_snapshot_get_time_us       (SluiceSnapshot *self);
+gint64                      sluice_snapshot_get_config_version (SluiceSnapshot *self);
+const SluiceSnapshotTotals *sluice_snapshot_get_totals        (SluiceSnapshot *self);
+guint                       sluice_snapshot_get_n_models      (SluiceSnapshot *self);
+const SluiceModelStats     *sluice_snapshot_get_model         (SluiceSnapshot *self,
+                                                               guint           index);
+const SluiceModelStats     *sluice_snapshot_lookup_model      (SluiceSnapshot *self,
+                                                               const char     *model);
+const double               *sluice_snapshot_get_rps_history   (SluiceSnapshot *self,
+                                                               guint          *n_points);
+const char                 *sluice_model_health_to_string     (SluiceModelHealth health);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SluiceSnapshot, sluice_snapshot_unref)
+
+G_END_DECLS
