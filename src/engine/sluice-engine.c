@@ -1,0 +1,575 @@
+/* sluice-engine.c
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sluice-engine"
+
+#include "config.h"
+
+#include "sluice-engine-private.h"
+#include "sluice-mock-provider.h"
+
+/* The façade: owns the parts (clock, store, metrics, providers, the config
+ * in force) and hands requests to the pipeline (sluice-pipeline.c). It is
+ * confined to the GMainContext that was thread-default when it was made. */
+
+#define DEFAULT_SNAPSHOT_INTERVAL_MS 250
+
+G_DEFINE_QUARK (sluice-engine-error-quark, sluice_engine_error)
+
+G_DEFINE_FINAL_TYPE (SluiceEngine, sluice_engine, G_TYPE_OBJECT)
+
+enum {
+  SNAPSHOT_PUBLISHED,
+  CONFIG_APPLIED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
+static void
+sluice_engine_dispose (GObject *object)
+{
+  SluiceEngine *self = SLUICE_ENGINE (object);
+
+  self->shutting_down = TRUE;
+  g_clear_handle_id (&self->snapshot_source, g_source_remove);
+  if (self->store != NULL)
+    sluice_store_close (self->store);
+  g_clear_pointer (&self->providers, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sluice_engine_parent_class)->dispose (object);
+}
+
+static void
+sluice_engine_finalize (GObject *object)
+{
+  SluiceEngine *self = SLUICE_ENGINE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->metrics);
+  g_clear_object (&self->clock);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->snapshot, sluice_snapshot_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (sluice_engine_parent_class)->finalize (object);
+}
+
+static void
+sluice_engine_class_init (SluiceEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sluice_engine_dispose;
+  object_class->finalize = sluice_engine_finalize;
+
+  /**
+   * SluiceEngine::snapshot-published:
+   * @engine: the engine
+   * @snapshot: the new snapshot
+   *
+   * Emitted on the engine's context whenever a new snapshot is published.
+   */
+  signals [SNAPSHOT_PUBLISHED] =
+    g_signal_new ("snapshot-published",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1,
+                  SLUICE_TYPE_SNAPSHOT | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * SluiceEngine::config-applied:
+   * @engine: the engine
+   * @version: the stored version now in force
+   */
+  signals [CONFIG_APPLIED] =
+    g_signal_new ("config-applied",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+}
+
+static void
+sluice_engine_init (SluiceEngine *self)
+{
+  g_mutex_init (&self->mutex);
+  self->snapshot_interval_ms = DEFAULT_SNAPSHOT_INTERVAL_MS;
+  self->providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+static gboolean
+mock_behaviour_equal (SluiceMockProvider  *provider,
+                      SluiceMockBehaviour *behaviour)
+{
+  g_autoptr(SluiceMockBehaviour) current = sluice_mock_provider_dup_behaviour (provider);
+  g_autoptr(JsonNode) a = sluice_mock_behaviour_to_json (current);
+  g_autoptr(JsonNode) b = sluice_mock_behaviour_to_json (behaviour);
+
+  return json_node_equal (a, b);
+}
+
+/* Providers whose settings did not change keep their instance (and with it
+ * their connections and counters); a changed one is built anew. */
+static SluiceProvider *
+build_provider (SluiceEngine               *self,
+                const SluiceProviderConfig *pc,
+                GError                    **error)
+{
+  SluiceProvider *existing = g_hash_table_lookup (self->providers, pc->name);
+
+  switch (pc->kind)
+    {
+    case SLUICE_PROVIDER_KIND_MOCK:
+      if (existing != NULL && SLUICE_IS_MOCK_PROVIDER (existing) &&
+          mock_behaviour_equal (SLUICE_MOCK_PROVIDER (existing), pc->mock))
+        return g_object_ref (existing);
+      return SLUICE_PROVIDER (sluice_mock_provider_new (pc->name, pc->mock, self->clock));
+
+    case SLUICE_PROVIDER_KIND_OPENAI:
+    case SLUICE_PROVIDER_KIND_ANTHROPIC:
+    case SLUICE_PROVIDER_KIND_GEMINI:
+    default:
+      g_set_error (error, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_NO_ROUTE,
+                   "provider “%s”: kind “%s” cannot be used by this build",
+                   pc->name, sluice_provider_kind_to_string (pc->kind));
+      return NULL;
+    }
+}
+
+static GHashTable *
+build_providers (SluiceEngine  *self,
+                 SluiceConfig  *config,
+                 GError       **error)
+{
+  g_autoptr(GHashTable) providers = NULL;
+
+  providers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  for (guint i = 0; i < sluice_config_get_n_providers (config); i++)
+    {
+      const SluiceProviderConfig *pc = sluice_config_get_provider (config, i);
+      SluiceProvider *provider = build_provider (self, pc, error);
+
+      if (provider == NULL)
+        return NULL;
+      g_hash_table_insert (providers, g_strdup (pc->name), provider);
+    }
+  return g_steal_pointer (&providers);
+}
+
+/* The swap is one step: a request admitted before it keeps the config and
+ * providers it started with. */
+static void
+swap_config (SluiceEngine *self,
+             SluiceConfig *config,
+             GHashTable   *providers,
+             gint64        version)
+{
+  g_mutex_lock (&self->mutex);
+  g_set_object (&self->config, config);
+  self->config_version = version;
+  g_clear_pointer (&self->providers, g_hash_table_unref);
+  self->providers = g_hash_table_ref (providers);
+  g_mutex_unlock (&self->mutex);
+}
+
+static SluiceConfig *
+load_stored_config (SluiceEngine  *self,
+                    gint64        *version,
+                    GError       **error)
+{
+  g_autoptr(SluiceConfigVersion) stored = NULL;
+  g_autoptr(SluiceConfig) config = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *json = NULL;
+
+  stored = sluice_store_load_config_version (self->store, 0, &local_error);
+  if (stored != NULL)
+    {
+      config = sluice_config_new_from_data (stored->json, -1, &local_error);
+      if (config == NULL)
+        {
+          g_warning ("Stored configuration version %" G_GINT64_FORMAT
+                     " is not valid any more (%s); starting on the default one",
+                     stored->version, local_error->message);
+          g_clear_error (&local_error);
+        }
+      else
+        {
+          *version = stored->version;
+          return g_steal_pointer (&config);
+        }
+    }
+  else if (!g_error_matches (local_error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  config = sluice_config_new_default ();
+  json = sluice_config_to_json (config);
+  *version = sluice_store_save_config_version (self->store, json, "sluice",
+                                               "Default configuration", error);
+  if (*version <= 0)
+    return NULL;
+  return g_steal_pointer (&config);
+}
+
+static void
+restore_cost_today (SluiceEngine *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) midnight = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  double total = 0;
+
+  now = g_date_time_new_from_unix_local (sluice_clock_now_us (self->clock) / G_USEC_PER_SEC);
+  midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                    g_date_time_get_day_of_month (now), 0, 0, 0);
+  rows = sluice_store_query_ledger (self->store,
+                                    g_date_time_to_unix (midnight) * G_USEC_PER_SEC,
+                                    G_MAXUINT, &error);
+  if (rows == NULL)
+    {
+      g_warning ("Could not read today's spending from the ledger: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    total += ((SluiceLedgerRow *) g_ptr_array_index (rows, i))->cost_usd;
+  sluice_metrics_add_cost_today (self->metrics, total);
+}
+
+static gboolean
+snapshot_tick_cb (gpointer user_data)
+{
+  SluiceEngine *self = user_data;
+  gint64 now = sluice_clock_monotonic_us (self->clock);
+
+  /* Windows move with time even without traffic, so publish at least once
+   * a second; otherwise only when something changed. */
+  if (sluice_metrics_is_dirty (self->metrics) ||
+      now - self->last_publish_us >= G_USEC_PER_SEC ||
+      now < self->last_publish_us)
+    sluice_engine_publish_snapshot (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_snapshot_timer (SluiceEngine *self)
+{
+  GSource *source;
+
+  g_clear_handle_id (&self->snapshot_source, g_source_remove);
+  source = g_timeout_source_new (self->snapshot_interval_ms);
+  g_source_set_callback (source, snapshot_tick_cb, self, NULL);
+  g_source_set_name (source, "[sluice] snapshot");
+  self->snapshot_source = g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+/**
+ * sluice_engine_new:
+ * @db_path: (nullable): the SQLite database; %NULL for the default
+ *   (`$XDG_DATA_HOME/sluice/sluice.db`)
+ * @clock: (nullable): the clock; %NULL for the system clock
+ * @error: return location for an error
+ *
+ * Opens the store, loads the newest stored config (or stores the default
+ * one as version 1) and builds the providers. The engine is confined to the
+ * thread-default main context of the caller.
+ *
+ * Returns: (transfer full) (nullable): the engine, or %NULL with @error set
+ */
+SluiceEngine *
+sluice_engine_new (const char   *db_path,
+                   SluiceClock  *clock,
+                   GError      **error)
+{
+  g_autoptr(SluiceEngine) self = NULL;
+  g_autoptr(SluiceConfig) config = NULL;
+  g_autoptr(GHashTable) providers = NULL;
+  gint64 version = 0;
+
+  self = g_object_new (SLUICE_TYPE_ENGINE, NULL);
+  self->context = g_main_context_ref_thread_default ();
+  self->clock = clock != NULL ? g_object_ref (clock) : sluice_clock_new_system ();
+  self->metrics = sluice_metrics_new (self->clock);
+
+  self->store = sluice_store_new (db_path, error);
+  if (self->store == NULL)
+    return NULL;
+
+  config = load_stored_config (self, &version, error);
+  if (config == NULL)
+    return NULL;
+  providers = build_providers (self, config, error);
+  if (providers == NULL)
+    return NULL;
+  swap_config (self, config, providers, version);
+
+  restore_cost_today (self);
+  sluice_engine_publish_snapshot (self);
+  start_snapshot_timer (self);
+  return g_steal_pointer (&self);
+}
+
+SluiceClock *
+sluice_engine_get_clock (SluiceEngine *self)
+{
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), NULL);
+
+  return self->clock;
+}
+
+/**
+ * sluice_engine_get_store:
+ *
+ * Returns: (transfer none): the engine's store
+ */
+SluiceStore *
+sluice_engine_get_store (SluiceEngine *self)
+{
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * sluice_engine_dup_config:
+ *
+ * Returns: (transfer full): the config in force; immutable, safe to read
+ *   from any thread
+ */
+SluiceConfig *
+sluice_engine_dup_config (SluiceEngine *self)
+{
+  SluiceConfig *config;
+
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  config = g_object_ref (self->config);
+  g_mutex_unlock (&self->mutex);
+  return config;
+}
+
+gint64
+sluice_engine_get_config_version (SluiceEngine *self)
+{
+  gint64 version;
+
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  version = self->config_version;
+  g_mutex_unlock (&self->mutex);
+  return version;
+}
+
+/**
+ * sluice_engine_apply_config:
+ * @self: the engine
+ * @config: a validated config
+ * @author: (nullable): who applies it
+ * @comment: (nullable): why
+ * @error: return location for an error
+ *
+ * Stores @config as a new version and puts it in force at once, without a
+ * restart. On failure the running config stays.
+ *
+ * Returns: %TRUE when the new config is in force
+ */
+gboolean
+sluice_engine_apply_config (SluiceEngine  *self,
+                            SluiceConfig  *config,
+                            const char    *author,
+                            const char    *comment,
+                            GError       **error)
+{
+  g_autoptr(GHashTable) providers = NULL;
+  g_autofree char *json = NULL;
+  gint64 version;
+
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (SLUICE_IS_CONFIG (config), FALSE);
+
+  /* Build the providers first: a config the engine cannot run is refused
+   * before it is stored, and the running one stays. */
+  providers = build_providers (self, config, error);
+  if (providers == NULL)
+    return FALSE;
+
+  json = sluice_config_to_json (config);
+  version = sluice_store_save_config_version (self->store, json,
+                                              author != NULL ? author : g_get_user_name (),
+                                              comment, error);
+  if (version <= 0)
+    return FALSE;
+
+  swap_config (self, config, providers, version);
+
+  g_signal_emit (self, signals [CONFIG_APPLIED], 0, version);
+  sluice_engine_publish_snapshot (self);
+  return TRUE;
+}
+
+/**
+ * sluice_engine_apply_config_json:
+ *
+ * Validates @json and applies it; an invalid document is refused with its
+ * JSON path and reason in @error, and the running config stays.
+ */
+gboolean
+sluice_engine_apply_config_json (SluiceEngine  *self,
+                                 const char    *json,
+                                 const char    *author,
+                                 const char    *comment,
+                                 GError       **error)
+{
+  g_autoptr(SluiceConfig) config = NULL;
+
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (json != NULL, FALSE);
+
+  config = sluice_config_new_from_data (json, -1, error);
+  if (config == NULL)
+    return FALSE;
+  return sluice_engine_apply_config (self, config, author, comment, error);
+}
+
+/**
+ * sluice_engine_lookup_provider:
+ *
+ * Returns: (transfer none) (nullable): the provider of that name
+ */
+SluiceProvider *
+sluice_engine_lookup_provider (SluiceEngine *self,
+                               const char   *name)
+{
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_hash_table_lookup (self->providers, name);
+}
+
+/**
+ * sluice_engine_complete_async:
+ * @self: the engine
+ * @request: the request; the engine does not change it
+ * @on_delta: (nullable) (scope call): called on the engine's context with
+ *   each piece of a streamed answer
+ * @on_delta_data: data for @on_delta
+ * @cancellable: (nullable): cancels the request
+ * @callback: called when the request is settled (its ledger row committed)
+ * @user_data: data for @callback
+ *
+ * Sends @request through the pipeline: admit, route, cache, dispatch,
+ * settle, degrade. Must be called on the engine's context.
+ */
+void
+sluice_engine_complete_async (SluiceEngine        *self,
+                              SluiceRequest       *request,
+                              SluiceDeltaFunc      on_delta,
+                              gpointer             on_delta_data,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SLUICE_IS_ENGINE (self));
+  g_return_if_fail (SLUICE_IS_REQUEST (request));
+  g_return_if_fail (g_main_context_is_owner (self->context) ||
+                    g_main_context_ref_thread_default () == self->context);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sluice_engine_complete_async);
+
+  if (self->shutting_down)
+    {
+      g_task_return_new_error (task, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_SHUTTING_DOWN,
+                               "The engine is shutting down");
+      return;
+    }
+
+  _sluice_engine_run_pipeline (self, request, on_delta, on_delta_data, task);
+}
+
+/**
+ * sluice_engine_complete_finish:
+ *
+ * Returns: (transfer full): the response — also when every model failed
+ *   (its status says so, with the trace) — or %NULL with @error set when
+ *   the request was invalid or cancelled
+ */
+SluiceResponse *
+sluice_engine_complete_finish (SluiceEngine  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sluice_engine_dup_snapshot:
+ *
+ * Returns: (transfer full): the newest published snapshot; safe from any
+ *   thread
+ */
+SluiceSnapshot *
+sluice_engine_dup_snapshot (SluiceEngine *self)
+{
+  SluiceSnapshot *snapshot;
+
+  g_return_val_if_fail (SLUICE_IS_ENGINE (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  snapshot = sluice_snapshot_ref (self->snapshot);
+  g_mutex_unlock (&self->mutex);
+  return snapshot;
+}
+
+/**
+ * sluice_engine_publish_snapshot:
+ *
+ * Builds and publishes a snapshot now (the engine also does so by itself
+ * every interval when something changed).
+ */
+void
+sluice_engine_publish_snapshot (SluiceEngine *self)
+{
+  g_autoptr(SluiceSnapshot) snapshot = NULL;
+
+  g_return_if_fail (SLUICE_IS_ENGINE (self));
+
+  snapshot = sluice_metrics_build_snapshot (self->metrics, self->config_version);
+  g_mutex_lock (&self->mutex);
+  g_clear_pointer (&self->snapshot, sluice_snapshot_unref);
+  self->snapshot = sluice_snapshot_ref (snapshot);
+  g_mutex_unlock (&self->mutex);
+  self->last_publish_us = sluice_clock_monotonic_us (self->clock);
+
+  g_signal_emit (self, signals [SNAPSHOT_PUBLISHED], 0, snapshot);
+}
+
+void
+sluice_engine_set_snapshot_interval (SluiceEngine *self,
+                                     guint         interval_ms)
+{
+  g_return_if_fail (SLUICE_IS_ENGINE (self));
+  g_return_if_fail (interval_ms >= 10);
+
+  if (self->snapshot_interval_ms == interval_ms)
+    return;
+  self->snapshot_interval_ms = interval_ms;
+  if (self->snapshot_source != 0)
+    start_snapshot_timer (self);
+}

@@ -1,0 +1,391 @@
+/* sluice-metrics.c
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sluice-metrics"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sluice-metrics.h"
+#include "sluice-snapshot-private.h"
+
+/* Counters since start plus a one-minute window of samples, from which each
+ * snapshot computes rates and percentiles. Only the engine's thread writes
+ * here; snapshots carry copies out. */
+
+#define WINDOW_US     (60 * G_USEC_PER_SEC)
+#define MAX_SAMPLES   8192
+
+typedef struct
+{
+  gint64   time_us;
+  gint64   latency_us;
+  gboolean ok;
+} Sample;
+
+typedef struct
+{
+  char             *model;
+  char             *provider;
+  guint64           calls;
+  guint64           errors;
+  gint64            tokens_in;
+  gint64            tokens_out;
+  double            cost_usd;
+  SluiceErrorClass  last_error;
+  GArray           *window;     /* Sample */
+} ModelCounters;
+
+struct _SluiceMetrics
+{
+  GObject               parent_instance;
+
+  SluiceClock          *clock;
+  SluiceSnapshotTotals  totals;
+  GArray               *window;        /* Sample, one per request */
+  GHashTable           *models;        /* name -> ModelCounters */
+  GPtrArray            *model_order;   /* ModelCounters, first seen first */
+  guint64               sequence;
+  gboolean              dirty;
+  gint64                day_start_us;
+};
+
+G_DEFINE_FINAL_TYPE (SluiceMetrics, sluice_metrics, G_TYPE_OBJECT)
+
+static void
+model_counters_free (gpointer data)
+{
+  ModelCounters *mc = data;
+
+  g_free (mc->model);
+  g_free (mc->provider);
+  g_array_unref (mc->window);
+  g_free (mc);
+}
+
+static void
+sluice_metrics_finalize (GObject *object)
+{
+  SluiceMetrics *self = SLUICE_METRICS (object);
+
+  g_clear_object (&self->clock);
+  g_clear_pointer (&self->window, g_array_unref);
+  g_clear_pointer (&self->model_order, g_ptr_array_unref);
+  g_clear_pointer (&self->models, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sluice_metrics_parent_class)->finalize (object);
+}
+
+static void
+sluice_metrics_class_init (SluiceMetricsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sluice_metrics_finalize;
+}
+
+static void
+sluice_metrics_init (SluiceMetrics *self)
+{
+  self->window = g_array_new (FALSE, FALSE, sizeof (Sample));
+  self->models = g_hash_table_new (g_str_hash, g_str_equal);
+  self->model_order = g_ptr_array_new_with_free_func (model_counters_free);
+  self->dirty = TRUE;
+}
+
+static gint64
+local_midnight_us (gint64 now_us)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (now_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
+                                                         g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now),
+                                                         0, 0, 0);
+
+  return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+}
+
+SluiceMetrics *
+sluice_metrics_new (SluiceClock *clock)
+{
+  SluiceMetrics *self = g_object_new (SLUICE_TYPE_METRICS, NULL);
+
+  self->clock = g_object_ref (clock);
+  self->day_start_us = local_midnight_us (sluice_clock_now_us (clock));
+  return self;
+}
+
+static void
+window_add (GArray   *window,
+            gint64    now_us,
+            gint64    latency_us,
+            gboolean  ok)
+{
+  Sample sample = { now_us, latency_us, ok };
+
+  if (window->len >= MAX_SAMPLES)
+    g_array_remove_range (window, 0, window->len - MAX_SAMPLES + 1);
+  g_array_append_val (window, sample);
+}
+
+static void
+window_prune (GArray *window,
+              gint64  now_us)
+{
+  guint drop = 0;
+
+  while (drop < window->len &&
+         g_array_index (window, Sample, drop).time_us < now_us - WINDOW_US)
+    drop++;
+  if (drop > 0)
+    g_array_remove_range (window, 0, drop);
+}
+
+static void
+roll_day (SluiceMetrics *self,
+          gint64         now_us)
+{
+  gint64 midnight = local_midnight_us (now_us);
+
+  if (midnight != self->day_start_us)
+    {
+      self->day_start_us = midnight;
+      self->totals.cost_today_usd = 0;
+    }
+}
+
+void
+sluice_metrics_request_started (SluiceMetrics *self)
+{
+  g_return_if_fail (SLUICE_IS_METRICS (self));
+
+  self->totals.in_flight++;
+  self->dirty = TRUE;
+}
+
+void
+sluice_metrics_record_request (SluiceMetrics  *self,
+                               SluiceResponse *response)
+{
+  gint64 now = sluice_clock_now_us (self->clock);
+  SluiceRequestStatus status;
+  SluiceCacheStatus cache;
+  const SluiceUsage *usage;
+
+  g_return_if_fail (SLUICE_IS_METRICS (self));
+
+  roll_day (self, now);
+  status = sluice_response_get_status (response);
+  cache = sluice_response_get_cache_status (response);
+  usage = sluice_response_get_usage (response);
+
+  if (self->totals.in_flight > 0)
+    self->totals.in_flight--;
+  self->totals.requests++;
+  if (status == SLUICE_REQUEST_STATUS_ERROR || status == SLUICE_REQUEST_STATUS_REFUSED)
+    self->totals.errors++;
+  if (cache == SLUICE_CACHE_STATUS_EXACT || cache == SLUICE_CACHE_STATUS_SEMANTIC ||
+      cache == SLUICE_CACHE_STATUS_STALE)
+    self->totals.cache_hits++;
+  self->totals.tokens_in += usage->input_tokens;
+  self->totals.tokens_cached += usage->cached_input_tokens;
+  self->totals.tokens_out += usage->output_tokens;
+  self->totals.cost_usd += sluice_response_get_cost_usd (response);
+  self->totals.cost_today_usd += sluice_response_get_cost_usd (response);
+
+  window_add (self->window, now, sluice_response_get_latency_us (response),
+              status == SLUICE_REQUEST_STATUS_OK || status == SLUICE_REQUEST_STATUS_DEGRADED);
+  self->dirty = TRUE;
+}
+
+void
+sluice_metrics_record_call (SluiceMetrics     *self,
+                            const char        *model,
+                            const char        *provider,
+                            gint64             latency_us,
+                            SluiceErrorClass   error_class,
+                            const SluiceUsage *usage,
+                            double             cost_usd)
+{
+  ModelCounters *mc;
+
+  g_return_if_fail (SLUICE_IS_METRICS (self));
+  g_return_if_fail (model != NULL);
+
+  mc = g_hash_table_lookup (self->models, model);
+  if (mc == NULL)
+    {
+      mc = g_new0 (ModelCounters, 1);
+      mc->model = g_strdup (model);
+      mc->provider = g_strdup (provider);
+      mc->window = g_array_new (FALSE, FALSE, sizeof (Sample));
+      g_hash_table_insert (self->models, mc->model, mc);
+      g_ptr_array_add (self->model_order, mc);
+    }
+
+  mc->calls++;
+  if (error_class != SLUICE_ERROR_CLASS_NONE)
+    {
+      mc->errors++;
+      mc->last_error = error_class;
+    }
+  if (usage != NULL)
+    {
+      mc->tokens_in += usage->input_tokens;
+      mc->tokens_out += usage->output_tokens;
+    }
+  mc->cost_usd += cost_usd;
+  window_add (mc->window, sluice_clock_now_us (self->clock), latency_us,
+              error_class == SLUICE_ERROR_CLASS_NONE);
+  self->dirty = TRUE;
+}
+
+/* Spending already committed today (from the ledger at start), so the
+ * console's "cost today" does not drop to zero on a restart. */
+void
+sluice_metrics_add_cost_today (SluiceMetrics *self,
+                               double         cost_usd)
+{
+  g_return_if_fail (SLUICE_IS_METRICS (self));
+
+  self->totals.cost_today_usd += cost_usd;
+  self->dirty = TRUE;
+}
+
+gboolean
+sluice_metrics_is_dirty (SluiceMetrics *self)
+{
+  g_return_val_if_fail (SLUICE_IS_METRICS (self), FALSE);
+
+  return self->dirty;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentiles of the successful samples, plus the error rate
+ * over all of them. */
+static void
+window_summary (GArray *window,
+                gint64 *p50,
+                gint64 *p95,
+                gint64 *p99,
+                double *error_rate)
+{
+  g_autoptr(GArray) ok = g_array_sized_new (FALSE, FALSE, sizeof (gint64), window->len);
+  guint n_errors = 0;
+
+  for (guint i = 0; i < window->len; i++)
+    {
+      const Sample *s = &g_array_index (window, Sample, i);
+
+      if (s->ok)
+        g_array_append_val (ok, s->latency_us);
+      else
+        n_errors++;
+    }
+
+  *error_rate = window->len > 0 ? (double) n_errors / window->len : 0;
+  *p50 = *p95 = *p99 = 0;
+  if (ok->len == 0)
+    return;
+
+  g_array_sort (ok, compare_gint64);
+#define RANK(q) g_array_index (ok, gint64, MIN (ok->len - 1, (guint) ((q) * ok->len)))
+  *p50 = RANK (0.50);
+  *p95 = RANK (0.95);
+  *p99 = RANK (0.99);
+#undef RANK
+}
+
+static SluiceModelHealth
+health_of (GArray *window,
+           double  error_rate)
+{
+  if (window->len == 0)
+    return SLUICE_MODEL_HEALTH_IDLE;
+  if (error_rate >= 0.5)
+    return SLUICE_MODEL_HEALTH_FAILING;
+  if (error_rate > 0.0)
+    return SLUICE_MODEL_HEALTH_DEGRADED;
+  return SLUICE_MODEL_HEALTH_HEALTHY;
+}
+
+static void
+fill_rps_history (SluiceMetrics  *self,
+                  SluiceSnapshot *snapshot,
+                  gint64          now_us)
+{
+  gint64 now_s = now_us / G_USEC_PER_SEC;
+
+  snapshot->n_rps_history = SLUICE_SNAPSHOT_HISTORY;
+  for (guint i = 0; i < self->window->len; i++)
+    {
+      gint64 age = now_s - g_array_index (self->window, Sample, i).time_us / G_USEC_PER_SEC;
+
+      if (age >= 0 && age < SLUICE_SNAPSHOT_HISTORY)
+        snapshot->rps_history[SLUICE_SNAPSHOT_HISTORY - 1 - age] += 1.0;
+    }
+}
+
+/**
+ * sluice_metrics_build_snapshot:
+ * @self: the metrics
+ * @config_version: the version of the config in force
+ *
+ * Returns: (transfer full): a new immutable snapshot; the metrics are
+ *   clean again until the next record
+ */
+SluiceSnapshot *
+sluice_metrics_build_snapshot (SluiceMetrics *self,
+                               gint64         config_version)
+{
+  SluiceSnapshot *snapshot;
+  gint64 now;
+
+  g_return_val_if_fail (SLUICE_IS_METRICS (self), NULL);
+
+  now = sluice_clock_now_us (self->clock);
+  roll_day (self, now);
+  window_prune (self->window, now);
+
+  snapshot = _sluice_snapshot_new ();
+  snapshot->sequence = ++self->sequence;
+  snapshot->time_us = now;
+  snapshot->config_version = config_version;
+  snapshot->totals = self->totals;
+  snapshot->totals.requests_per_s = self->window->len / (WINDOW_US / (double) G_USEC_PER_SEC);
+  window_summary (self->window, &snapshot->totals.p50_us, &snapshot->totals.p95_us,
+                  &snapshot->totals.p99_us, &snapshot->totals.error_rate);
+  fill_rps_history (self, snapshot, now);
+
+  for (guint i = 0; i < self->model_order->len; i++)
+    {
+      ModelCounters *mc = g_ptr_array_index (self->model_order, i);
+      SluiceModelStats stats = { 0 };
+
+      window_prune (mc->window, now);
+      stats.model = g_strdup (mc->model);
+      stats.provider = g_strdup (mc->provider);
+      stats.calls = mc->calls;
+      stats.errors = mc->errors;
+      stats.tokens_in = mc->tokens_in;
+      stats.tokens_out = mc->tokens_out;
+      stats.cost_usd = mc->cost_usd;
+      stats.last_error = mc->last_error;
+      window_summary (mc->window, &stats.p50_us, &stats.p95_us, &stats.p99_us,
+                      &stats.error_rate);
+      stats.health = health_of (mc->window, stats.error_rate);
+      g_array_append_val (snapshot->models, stats);
+    }
+
+  self->dirty = FALSE;
+  return snapshot;
+}

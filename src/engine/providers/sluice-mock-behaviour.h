@@ -32,6 +32,7 @@ typedef struct
   SluiceErrorClass  error;           /* NONE on success */
   gint64            retry_after_ms;  /* for RATE_LIMITED, else -1 */
   char             *content;         /* NULL on error */
+  const char       *finish_reason;   /* "stop" or "length" */
   SluiceUsage       usage;
 } SluiceMockOutcome;
 
@@ -52,6 +53,8 @@ double               sluice_mock_behaviour_get_p50_ms    (SluiceMockBehaviour *s
 double               sluice_mock_behaviour_get_p99_ms    (SluiceMockBehaviour *self);
 double               sluice_mock_behaviour_get_error_rate (SluiceMockBehaviour *self,
                                                            SluiceErrorClass     klass);
+guint                sluice_mock_behaviour_get_stream_cut_after (SluiceMockBehaviour *self);
+guint                sluice_mock_behaviour_get_chunk_delay_ms   (SluiceMockBehaviour *self);
 gboolean             sluice_mock_behaviour_in_outage     (SluiceMockBehaviour *self,
                                                           gint64               now_us);
 void                 sluice_mock_behaviour_decide        (SluiceMockBehaviour *self,

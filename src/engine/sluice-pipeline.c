@@ -1,0 +1,665 @@
+/* sluice-pipeline.c
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sluice-pipeline"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sluice-engine-private.h"
+#include "sluice-request-private.h"
+
+/* One request's journey, as DESIGN.md names the stages: admit, route,
+ * cache, dispatch, settle, degrade. Every stage appends to the trace. The
+ * request keeps the config and providers that were in force when it was
+ * admitted, so a config applied meanwhile never changes a request half-way. */
+
+typedef struct
+{
+  SluiceEngine       *engine;
+  SluiceRequest      *request;
+  SluiceConfig       *config;
+  GHashTable         *providers;
+  SluiceTrace        *trace;
+  SluiceResponse     *response;
+  SluiceDeltaFunc     on_delta;
+  gpointer            on_delta_data;
+  gint64              start_us;      /* monotonic */
+  gint64              admitted_at;   /* wall clock */
+  gint64              deadline_us;   /* monotonic */
+  gint64              estimate_in;
+  char              **chain;
+  guint               chain_index;
+  guint               attempt;
+  SluiceProviderCall *call;
+  gint64              call_start_us;
+  gint64              outside_us;    /* provider calls and waits */
+  gboolean            streamed;
+  GString            *failures;
+} RequestState;
+
+static void
+request_state_free (gpointer data)
+{
+  RequestState *state = data;
+
+  g_clear_object (&state->engine);
+  g_clear_object (&state->request);
+  g_clear_object (&state->config);
+  g_clear_pointer (&state->providers, g_hash_table_unref);
+  g_clear_pointer (&state->trace, sluice_trace_unref);
+  g_clear_object (&state->response);
+  g_clear_pointer (&state->chain, g_strfreev);
+  g_clear_pointer (&state->call, sluice_provider_call_free);
+  if (state->failures != NULL)
+    g_string_free (state->failures, TRUE);
+  g_free (state);
+}
+
+static gint64
+now_mono (RequestState *state)
+{
+  return sluice_clock_monotonic_us (state->engine->clock);
+}
+
+#define TRACE(state, stage, duration, what, ...) \
+  sluice_trace_add ((state)->trace, (stage), now_mono (state), (duration), (what), __VA_ARGS__)
+
+static char *
+new_request_id (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  GString *id = g_string_new ("req_");
+
+  for (const char *p = uuid; *p != '\0' && id->len < 28; p++)
+    {
+      if (*p != '-')
+        g_string_append_c (id, *p);
+    }
+  return g_string_free (id, FALSE);
+}
+
+/* About four characters a token plus a few tokens of framing per message:
+ * the limits issue replaces this with a real tokenizer. */
+static gint64
+estimate_input_tokens (SluiceRequest *request)
+{
+  GPtrArray *messages = sluice_request_get_messages (request);
+  gint64 total = 3;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const char *text = sluice_message_get_content (g_ptr_array_index (messages, i));
+
+      total += 4 + (g_utf8_strlen (text, -1) + 3) / 4;
+    }
+  return total;
+}
+
+/* Ownership: the functions of the dispatch chain below each take over one
+ * reference to the task (the request's own), which the last of them drops
+ * once the ledger row is committed and the response returned. */
+
+/* settle */
+
+static void
+ledger_committed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (sluice_store_append_ledger_finish (SLUICE_STORE (object), result, &error) <= 0)
+    {
+      g_warning ("Request %s: the ledger row was not committed: %s",
+                 state->response->request_id, error->message);
+      TRACE (state, SLUICE_STAGE_SETTLE, 0, "ledger", "not committed: %s", error->message);
+    }
+
+  sluice_metrics_record_request (state->engine->metrics, state->response);
+  g_task_return_pointer (task, g_object_ref (state->response), g_object_unref);
+}
+
+static void
+settle (GTask *task)
+{
+  RequestState *state = g_task_get_task_data (task);
+  SluiceResponse *r = state->response;
+  g_autoptr(SluiceLedgerRow) row = sluice_ledger_row_new ();
+  gint64 now = now_mono (state);
+
+  r->latency_us = now - state->start_us;
+  r->overhead_us = MAX (0, r->latency_us - state->outside_us);
+  TRACE (state, SLUICE_STAGE_SETTLE, 0, "settle",
+         "%s in %.1f ms (%.3f ms in Sluice); %" G_GINT64_FORMAT " tokens in, %"
+         G_GINT64_FORMAT " out; $%.6f",
+         sluice_request_status_to_string (r->status), r->latency_us / 1000.0,
+         r->overhead_us / 1000.0, r->usage.input_tokens, r->usage.output_tokens,
+         r->cost_usd);
+
+  row->time_us = state->admitted_at;
+  row->request_id = g_strdup (r->request_id);
+  row->user = g_strdup (sluice_request_get_user (state->request));
+  row->task = g_strdup (sluice_request_get_task (state->request));
+  row->route = g_strdup (r->route);
+  row->model = g_strdup (r->model);
+  row->provider = g_strdup (r->provider);
+  row->tokens_in = r->usage.input_tokens;
+  row->tokens_cached = r->usage.cached_input_tokens;
+  row->tokens_out = r->usage.output_tokens;
+  row->cost_usd = r->cost_usd;
+  row->latency_us = r->latency_us;
+  row->ttft_us = r->ttft_us;
+  row->cache = r->cache_status;
+  row->fallback_depth = r->fallback_depth;
+  row->status = r->status;
+  row->error_class = r->error_class;
+
+  sluice_store_append_ledger_async (state->engine->store, row, NULL,
+                                    ledger_committed_cb, task);
+}
+
+static void
+fail_request (GTask               *task,
+              SluiceRequestStatus  status,
+              SluiceErrorClass     error_class,
+              const char          *message)
+{
+  RequestState *state = g_task_get_task_data (task);
+
+  state->response->status = status;
+  state->response->error_class = error_class;
+  g_free (state->response->error_message);
+  state->response->error_message = g_strdup (message);
+  settle (task);
+}
+
+/* A cancelled request is still settled, so its ledger row and the in-flight
+ * count stay true; GTask then hands the caller the cancellation. */
+static void
+cancelled (GTask      *task,
+           const char *model)
+{
+  RequestState *state = g_task_get_task_data (task);
+
+  TRACE (state, SLUICE_STAGE_DISPATCH, 0, "cancelled", "cancelled by the caller during %s", model);
+  fail_request (task, SLUICE_REQUEST_STATUS_ERROR, SLUICE_ERROR_CLASS_NONE,
+                _("Cancelled by the caller"));
+}
+
+/* degrade */
+
+static void
+degrade (GTask *task)
+{
+  RequestState *state = g_task_get_task_data (task);
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf (_("Every model of chain “%s” failed: %s"),
+                             state->response->route,
+                             state->failures->len > 0 ? state->failures->str
+                                                      : _("no model could be tried"));
+  TRACE (state, SLUICE_STAGE_DEGRADE, 0, "fail", "%s", message);
+  fail_request (task, SLUICE_REQUEST_STATUS_ERROR, state->response->error_class, message);
+}
+
+/* dispatch */
+
+static void dispatch_next (GTask *task);
+static void dispatch_attempt (GTask *task);
+
+static double
+cost_of (const SluiceModelConfig *mc,
+         const SluiceUsage       *usage)
+{
+  gint64 fresh = MAX (0, usage->input_tokens - usage->cached_input_tokens);
+
+  return (fresh * mc->price_in + usage->cached_input_tokens * mc->price_cached_in +
+          usage->output_tokens * mc->price_out) / 1e6;
+}
+
+static void
+delta_cb (const char *text,
+          gpointer    user_data)
+{
+  GTask *task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+
+  /* From the first byte on, the client has the answer started: no other
+   * model may take over after this. */
+  state->streamed = TRUE;
+  if (state->on_delta != NULL)
+    state->on_delta (text, state->on_delta_data);
+}
+
+static gboolean
+is_retryable (SluiceErrorClass klass)
+{
+  switch (klass)
+    {
+    case SLUICE_ERROR_CLASS_RATE_LIMITED:
+    case SLUICE_ERROR_CLASS_TIMEOUT:
+    case SLUICE_ERROR_CLASS_SERVER:
+    case SLUICE_ERROR_CLASS_OVERLOADED:
+    case SLUICE_ERROR_CLASS_NETWORK:
+    case SLUICE_ERROR_CLASS_MALFORMED:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Exponential backoff with full jitter, or the provider's Retry-After. */
+static gint64
+backoff_us (RequestState *state,
+            gint64        retry_after_ms)
+{
+  const SluiceRetryConfig *retry = sluice_config_get_retry (state->config);
+  gint64 cap_ms;
+
+  if (retry_after_ms >= 0)
+    return retry_after_ms * 1000;
+  cap_ms = MIN ((gint64) retry->max_backoff_ms,
+                (gint64) retry->base_backoff_ms << MIN (state->attempt - 1, 20u));
+  return (gint64) (g_random_double () * cap_ms * 1000);
+}
+
+static void
+backoff_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sluice_clock_sleep_finish (SLUICE_CLOCK (object), result, &error))
+    {
+      RequestState *state = g_task_get_task_data (task);
+
+      cancelled (g_steal_pointer (&task), state->chain[state->chain_index]);
+      return;
+    }
+  dispatch_attempt (g_steal_pointer (&task));
+}
+
+static void
+attempt_failed (GTask        *task,
+                const char   *model,
+                const GError *error)
+{
+  RequestState *state = g_task_get_task_data (task);
+  SluiceErrorClass klass = error->domain == SLUICE_PROVIDER_ERROR
+                           ? (SluiceErrorClass) error->code : SLUICE_ERROR_CLASS_NETWORK;
+  const SluiceRetryConfig *retry = sluice_config_get_retry (state->config);
+  gint64 wait;
+
+  state->response->error_class = klass;
+  g_string_append_printf (state->failures, "%s%s: %s (%s)",
+                          state->failures->len > 0 ? "; " : "", model,
+                          sluice_error_class_to_string (klass), error->message);
+
+  if (state->streamed)
+    {
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "stream-broken",
+             "%s failed after the answer had started; no fallback", model);
+      fail_request (task, SLUICE_REQUEST_STATUS_ERROR, klass, error->message);
+      return;
+    }
+
+  if (klass == SLUICE_ERROR_CLASS_AUTH || klass == SLUICE_ERROR_CLASS_BAD_REQUEST)
+    {
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "give-up",
+             "%s is not worth retrying or falling back", sluice_error_class_to_string (klass));
+      fail_request (task, SLUICE_REQUEST_STATUS_ERROR, klass, error->message);
+      return;
+    }
+
+  if (is_retryable (klass) && state->attempt < retry->max_attempts)
+    {
+      wait = backoff_us (state, state->call->retry_after_ms);
+      if (now_mono (state) + wait < state->deadline_us)
+        {
+          TRACE (state, SLUICE_STAGE_DISPATCH, 0, "backoff",
+                 "retrying %s in %.0f ms%s", model, wait / 1000.0,
+                 state->call->retry_after_ms >= 0 ? " (Retry-After)" : "");
+          state->outside_us += wait;
+          sluice_clock_sleep_async (state->engine->clock, wait, g_task_get_cancellable (task),
+                                    backoff_done_cb, task);
+          return;
+        }
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "skip-wait",
+             "a wait of %.0f ms does not fit the deadline; next model", wait / 1000.0);
+    }
+
+  state->chain_index++;
+  dispatch_next (task);
+}
+
+static void
+attempt_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SluiceProvider *provider = SLUICE_PROVIDER (object);
+  g_autoptr(GTask) task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+  const char *model = state->chain[state->chain_index];
+  const SluiceModelConfig *mc = sluice_config_lookup_model (state->config, model);
+  g_autoptr(SluiceCompletion) completion = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 duration = now_mono (state) - state->call_start_us;
+  SluiceResponse *r = state->response;
+
+  state->outside_us += duration;
+  completion = sluice_provider_complete_finish (provider, result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      cancelled (g_steal_pointer (&task), model);
+      return;
+    }
+
+  sluice_metrics_record_call (state->engine->metrics, model, sluice_provider_get_name (provider),
+                              duration,
+                              completion != NULL ? SLUICE_ERROR_CLASS_NONE
+                              : error->domain == SLUICE_PROVIDER_ERROR ? (SluiceErrorClass) error->code
+                              : SLUICE_ERROR_CLASS_NETWORK,
+                              completion != NULL ? &completion->usage : NULL,
+                              completion != NULL ? cost_of (mc, &completion->usage) : 0);
+
+  if (completion == NULL)
+    {
+      TRACE (state, SLUICE_STAGE_DISPATCH, duration, "attempt",
+             "%s via %s, try %u: %s", model, sluice_provider_get_name (provider),
+             state->attempt, error->message);
+      attempt_failed (g_steal_pointer (&task), model, error);
+      return;
+    }
+
+  TRACE (state, SLUICE_STAGE_DISPATCH, duration, "attempt",
+         "%s via %s, try %u: answered (%s)", model, sluice_provider_get_name (provider),
+         state->attempt, completion->finish_reason);
+
+  r->status = SLUICE_REQUEST_STATUS_OK;
+  r->error_class = SLUICE_ERROR_CLASS_NONE;
+  r->content = g_strdup (completion->content);
+  r->finish_reason = g_strdup (completion->finish_reason);
+  r->model = g_strdup (model);
+  r->provider = g_strdup (sluice_provider_get_name (provider));
+  r->usage = completion->usage;
+  r->cost_usd = cost_of (mc, &completion->usage);
+  r->ttft_us = state->call->ttft_us >= 0
+               ? state->call_start_us - state->start_us + state->call->ttft_us : -1;
+  r->fallback_depth = state->chain_index;
+  settle (g_steal_pointer (&task));
+}
+
+static void
+dispatch_attempt (GTask *task)
+{
+  RequestState *state = g_task_get_task_data (task);
+  const char *model = state->chain[state->chain_index];
+  const SluiceModelConfig *mc = sluice_config_lookup_model (state->config, model);
+  const SluiceProviderConfig *pc = sluice_config_lookup_provider (state->config, mc->provider);
+  SluiceProvider *provider = g_hash_table_lookup (state->providers, mc->provider);
+  gint64 remaining_ms = (state->deadline_us - now_mono (state)) / 1000;
+
+  state->attempt++;
+  g_clear_pointer (&state->call, sluice_provider_call_free);
+  state->call = sluice_provider_call_new (state->request, mc->upstream);
+  state->call->timeout_ms = (guint) CLAMP (MIN ((gint64) pc->timeout_ms, remaining_ms), 1, G_MAXUINT);
+  state->call->on_delta = delta_cb;
+  state->call->on_delta_data = task;
+  state->call_start_us = now_mono (state);
+
+  sluice_provider_complete_async (provider, state->call, g_task_get_cancellable (task),
+                                  attempt_done_cb, task);
+}
+
+static void
+dispatch_next (GTask *task)
+{
+  RequestState *state = g_task_get_task_data (task);
+
+  while (state->chain[state->chain_index] != NULL)
+    {
+      const char *model = state->chain[state->chain_index];
+      const SluiceModelConfig *mc = sluice_config_lookup_model (state->config, model);
+
+      if (now_mono (state) >= state->deadline_us)
+        {
+          TRACE (state, SLUICE_STAGE_DISPATCH, 0, "deadline",
+                 "the request's deadline passed before %s could be tried", model);
+          break;
+        }
+      if (mc == NULL || g_hash_table_lookup (state->providers, mc->provider) == NULL)
+        {
+          TRACE (state, SLUICE_STAGE_DISPATCH, 0, "skip", "%s has no usable provider", model);
+          state->chain_index++;
+          continue;
+        }
+      if (state->chain_index > 0)
+        TRACE (state, SLUICE_STAGE_DISPATCH, 0, "fallback",
+               "falling back to %s (depth %u)", model, state->chain_index);
+      state->attempt = 0;
+      dispatch_attempt (task);
+      return;
+    }
+
+  degrade (task);
+}
+
+/* route */
+
+static gboolean
+rule_matches (const SluiceRouteRule *rule,
+              const char            *task_type,
+              gint64                 input_tokens)
+{
+  if (rule->tasks != NULL &&
+      (task_type == NULL || !g_strv_contains ((const char * const *) rule->tasks, task_type)))
+    return FALSE;
+  if (rule->min_input_tokens >= 0 && input_tokens < rule->min_input_tokens)
+    return FALSE;
+  if (rule->max_input_tokens >= 0 && input_tokens > rule->max_input_tokens)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+route (RequestState  *state,
+       GError       **error)
+{
+  const char *asked = sluice_request_get_model (state->request);
+  const char *task_type = sluice_request_get_task (state->request);
+  const SluiceChainConfig *chain = NULL;
+  const char *why = NULL;
+  g_autofree char *why_owned = NULL;
+
+  if (asked != NULL)
+    {
+      const char *aliased = sluice_config_resolve_alias (state->config, asked);
+
+      if (aliased != NULL)
+        {
+          chain = sluice_config_lookup_chain (state->config, aliased);
+          why = why_owned = g_strdup_printf ("alias “%s” names chain “%s”", asked, aliased);
+        }
+      else if ((chain = sluice_config_lookup_chain (state->config, asked)) != NULL)
+        why = "asked for by name";
+      else if (sluice_config_lookup_model (state->config, asked) != NULL)
+        {
+          state->chain = g_new0 (char *, 2);
+          state->chain[0] = g_strdup (asked);
+          state->response->route = g_strdup (asked);
+          TRACE (state, SLUICE_STAGE_ROUTE, 0, "route", "model “%s” asked for directly", asked);
+          return TRUE;
+        }
+      else
+        {
+          g_set_error (error, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_NO_ROUTE,
+                       _("No model, chain or alias is called “%s”"), asked);
+          return FALSE;
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < sluice_config_get_n_rules (state->config) && chain == NULL; i++)
+        {
+          const SluiceRouteRule *rule = sluice_config_get_rule (state->config, i);
+
+          if (rule_matches (rule, task_type, state->estimate_in))
+            {
+              chain = sluice_config_lookup_chain (state->config, rule->chain);
+              why = why_owned = g_strdup_printf ("rule “%s” matched (task %s, ~%" G_GINT64_FORMAT
+                                                 " input tokens)", rule->name,
+                                                 task_type != NULL ? task_type : "unspecified",
+                                                 state->estimate_in);
+            }
+        }
+      if (chain == NULL)
+        {
+          chain = sluice_config_lookup_chain (state->config,
+                                              sluice_config_get_default_chain (state->config));
+          why = "no rule matched; the default chain";
+        }
+    }
+
+  g_assert (chain != NULL);
+  state->chain = g_strdupv (chain->models);
+  state->response->route = g_strdup (chain->name);
+  {
+    g_autofree char *models = g_strjoinv (" → ", chain->models);
+
+    TRACE (state, SLUICE_STAGE_ROUTE, 0, "route", "chain “%s” (%s): %s",
+           chain->name, models, why);
+  }
+  return TRUE;
+}
+
+/* admit */
+
+static gboolean
+admit (RequestState  *state,
+       GError       **error)
+{
+  GPtrArray *messages = sluice_request_get_messages (state->request);
+  double temperature = sluice_request_get_temperature (state->request);
+  gint64 max_tokens = sluice_request_get_max_tokens (state->request);
+  gboolean has_user = FALSE;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      if (sluice_message_get_role (g_ptr_array_index (messages, i)) == SLUICE_ROLE_USER)
+        has_user = TRUE;
+    }
+  if (!has_user)
+    {
+      g_set_error_literal (error, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_INVALID_REQUEST,
+                           _("The request has no user message"));
+      return FALSE;
+    }
+  if (temperature > 2.0)
+    {
+      g_set_error (error, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_INVALID_REQUEST,
+                   _("Temperature %.2f is out of range (0 to 2)"), temperature);
+      return FALSE;
+    }
+
+  state->estimate_in = estimate_input_tokens (state->request);
+  TRACE (state, SLUICE_STAGE_ADMIT, 0, "admit",
+         "%u messages, ~%" G_GINT64_FORMAT " input tokens estimated, %" G_GINT64_FORMAT
+         " output tokens asked for", messages->len, state->estimate_in, max_tokens);
+  return TRUE;
+}
+
+static gboolean
+within_request_cap (GTask *task)
+{
+  RequestState *state = g_task_get_task_data (task);
+  const SluiceBudgetConfig *budgets = sluice_config_get_budgets (state->config);
+  gint64 expected = state->estimate_in + sluice_request_get_max_tokens (state->request);
+  g_autofree char *message = NULL;
+
+  if (budgets->tokens_per_request <= 0 || expected <= budgets->tokens_per_request)
+    return TRUE;
+
+  message = g_strdup_printf (_("The request would use about %" G_GINT64_FORMAT
+                               " tokens; the cap per request is %" G_GINT64_FORMAT),
+                             expected, budgets->tokens_per_request);
+  TRACE (state, SLUICE_STAGE_ADMIT, 0, "refuse", "%s", message);
+  fail_request (g_object_ref (task), SLUICE_REQUEST_STATUS_REFUSED, SLUICE_ERROR_CLASS_NONE, message);
+  return FALSE;
+}
+
+/* cache: the tiers arrive with the caching issue; until then the stage says
+ * which policy applies and that it was not consulted. */
+static void
+consult_cache (RequestState *state)
+{
+  const char *task_type = sluice_request_get_task (state->request);
+  const SluiceTtlPolicy *policy = NULL;
+
+  if (task_type != NULL)
+    policy = sluice_config_lookup_ttl_policy (state->config, task_type);
+  state->response->cache_status = SLUICE_CACHE_STATUS_NONE;
+  if (policy == NULL || policy->tier == SLUICE_CACHE_TIER_NONE)
+    TRACE (state, SLUICE_STAGE_CACHE, 0, "cache", "no cache policy applies to task %s",
+           task_type != NULL ? task_type : "unspecified");
+  else
+    TRACE (state, SLUICE_STAGE_CACHE, 0, "cache",
+           "policy for %s: %s tier, %" G_GINT64_FORMAT " s; no cache store in this build",
+           task_type, policy->tier == SLUICE_CACHE_TIER_EXACT ? "exact" : "semantic",
+           policy->ttl_s);
+}
+
+void
+_sluice_engine_run_pipeline (SluiceEngine    *self,
+                             SluiceRequest   *request,
+                             SluiceDeltaFunc  on_delta,
+                             gpointer         on_delta_data,
+                             GTask           *task)
+{
+  RequestState *state = g_new0 (RequestState, 1);
+  g_autofree char *request_id = new_request_id ();
+  g_autoptr(GError) error = NULL;
+
+  state->engine = g_object_ref (self);
+  state->request = g_object_ref (request);
+  g_mutex_lock (&self->mutex);
+  state->config = g_object_ref (self->config);
+  state->providers = g_hash_table_ref (self->providers);
+  g_mutex_unlock (&self->mutex);
+  state->on_delta = on_delta;
+  state->on_delta_data = on_delta_data;
+  state->start_us = sluice_clock_monotonic_us (self->clock);
+  state->admitted_at = sluice_clock_now_us (self->clock);
+  state->deadline_us = state->start_us +
+                       (gint64) sluice_config_get_retry (state->config)->deadline_ms * 1000;
+  state->trace = sluice_trace_new (state->start_us);
+  state->response = _sluice_response_new (request_id, state->trace);
+  state->response->status = SLUICE_REQUEST_STATUS_ERROR;
+  state->failures = g_string_new (NULL);
+  g_task_set_task_data (task, state, request_state_free);
+
+  if (!admit (state, &error) || !route (state, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  sluice_metrics_request_started (self->metrics);
+  self->n_requests++;
+  if (!within_request_cap (task))
+    return;
+
+  consult_cache (state);
+  dispatch_next (g_object_ref (task));
+}
