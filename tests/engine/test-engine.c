@@ -1,0 +1,560 @@
+/* test-engine.c — the request pipeline end to end on the in-process mock
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sluice.h"
+
+#define CONFIG_TEMPLATE \
+  "{ \"schema\": 1," \
+  "  \"providers\": [" \
+  "    { \"name\": \"alpha\", \"kind\": \"mock\"," \
+  "      \"mock\": { \"seed\": 1, \"latency_ms\": { \"p50\": 0, \"p99\": 0 } %s } }," \
+  "    { \"name\": \"beta\", \"kind\": \"mock\"," \
+  "      \"mock\": { \"seed\": 2, \"latency_ms\": { \"p50\": 0, \"p99\": 0 } %s } } ]," \
+  "  \"models\": [" \
+  "    { \"name\": \"alpha-large\", \"provider\": \"alpha\", \"upstream\": \"alpha-large-1\"," \
+  "      \"price_in\": 3, \"price_cached_in\": 0.3, \"price_out\": 15," \
+  "      \"context_window\": 200000, \"max_output_tokens\": 8192 }," \
+  "    { \"name\": \"beta-small\", \"provider\": \"beta\", \"upstream\": \"beta-small-1\"," \
+  "      \"price_in\": 0.15, \"price_cached_in\": 0.075, \"price_out\": 0.6," \
+  "      \"context_window\": 128000, \"max_output_tokens\": 4096 } ]," \
+  "  \"chains\": { \"main\": [\"alpha-large\", \"beta-small\"], \"small\": [\"beta-small\"] }," \
+  "  \"aliases\": { \"fast\": \"small\" }," \
+  "  \"routing\": { \"default\": \"main\"," \
+  "    \"rules\": [ { \"name\": \"cheap-tasks\", \"tasks\": [\"classification\"], \"chain\": \"small\" } ] }" \
+  "  %s }"
+
+typedef struct
+{
+  SluiceClock  *clock;
+  SluiceEngine *engine;
+  char         *db_path;
+} Fixture;
+
+static char *
+make_config (const char *alpha_extra,
+             const char *beta_extra,
+             const char *top_extra)
+{
+  return g_strdup_printf (CONFIG_TEMPLATE, alpha_extra, beta_extra, top_extra);
+}
+
+static SluiceEngine *
+open_engine (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  SluiceEngine *engine = sluice_engine_new (f->db_path, f->clock, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (engine);
+  return engine;
+}
+
+static void
+apply (Fixture    *f,
+       const char *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  sluice_engine_apply_config_json (f->engine, json, "test", NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *alpha = data != NULL ? data : "";
+  g_autofree char *json = make_config (alpha, "", "");
+
+  f->clock = sluice_clock_new_manual (g_get_real_time ());
+  f->db_path = g_build_filename (g_get_user_data_dir (), "test.db", NULL);
+  f->engine = open_engine (f);
+  apply (f, json);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->engine);
+  g_clear_object (&f->clock);
+  g_free (f->db_path);
+}
+
+typedef struct
+{
+  SluiceResponse *response;
+  GError         *error;
+  gboolean        done;
+  GString        *deltas;
+} Result;
+
+static void
+complete_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->response = sluice_engine_complete_finish (SLUICE_ENGINE (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+delta_cb (const char *text,
+          gpointer    user_data)
+{
+  Result *r = user_data;
+
+  g_string_append (r->deltas, text);
+}
+
+/* Runs one request to its end, moving the manual clock whenever the engine
+ * waits on it (mock latency, backoff), so nothing sleeps for real. */
+static SluiceResponse *
+run (Fixture        *f,
+     SluiceRequest  *request,
+     GString       **deltas,
+     GError        **error)
+{
+  Result r = { 0 };
+
+  r.deltas = g_string_new (NULL);
+  sluice_engine_complete_async (f->engine, request, delta_cb, &r, NULL, complete_cb, &r);
+  while (!r.done)
+    {
+      if (!g_main_context_iteration (NULL, FALSE) &&
+          sluice_clock_pending_sleeps (f->clock) > 0)
+        sluice_clock_advance (f->clock, 50 * 1000);
+    }
+  if (deltas != NULL)
+    *deltas = r.deltas;
+  else
+    g_string_free (r.deltas, TRUE);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.response;
+}
+
+static SluiceRequest *
+make_request (const char *prompt)
+{
+  SluiceRequest *request = sluice_request_new ();
+
+  sluice_request_add_message (request, SLUICE_ROLE_SYSTEM, "You are terse.");
+  sluice_request_add_message (request, SLUICE_ROLE_USER, prompt);
+  return request;
+}
+
+static SluiceResponse *
+run_ok (Fixture    *f,
+        const char *prompt)
+{
+  g_autoptr(SluiceRequest) request = make_request (prompt);
+  g_autoptr(GError) error = NULL;
+  SluiceResponse *response = run (f, request, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  return response;
+}
+
+static guint64
+calls_of (Fixture    *f,
+          const char *provider)
+{
+  return sluice_mock_provider_get_n_calls (
+      SLUICE_MOCK_PROVIDER (sluice_engine_lookup_provider (f->engine, provider)));
+}
+
+static gboolean
+trace_has (SluiceResponse *response,
+           SluiceStage     stage,
+           const char     *what,
+           const char     *detail_part)
+{
+  SluiceTrace *trace = sluice_response_get_trace (response);
+
+  for (guint i = 0; i < sluice_trace_get_n_entries (trace); i++)
+    {
+      const SluiceTraceEntry *e = sluice_trace_get_entry (trace, i);
+
+      if (e->stage == stage && strcmp (e->what, what) == 0 &&
+          (detail_part == NULL || strstr (e->detail, detail_part) != NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_answer_and_ledger (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(SluiceResponse) response = run_ok (f, "What is a sluice?");
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  SluiceTrace *trace = sluice_response_get_trace (response);
+  const SluiceUsage *usage = sluice_response_get_usage (response);
+  const SluiceLedgerRow *row;
+  SluiceStage last = SLUICE_STAGE_ADMIT;
+
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_OK);
+  g_assert_cmpstr (sluice_response_get_content (response), ==, "Echo: What is a sluice?");
+  g_assert_cmpstr (sluice_response_get_model (response), ==, "alpha-large");
+  g_assert_cmpstr (sluice_response_get_provider (response), ==, "alpha");
+  g_assert_cmpstr (sluice_response_get_route (response), ==, "main");
+  g_assert_cmpuint (sluice_response_get_fallback_depth (response), ==, 0);
+  g_assert_cmpint (usage->input_tokens, >, 0);
+  g_assert_cmpint (usage->output_tokens, >, 0);
+  g_assert_cmpfloat_with_epsilon (sluice_response_get_cost_usd (response),
+                                  (usage->input_tokens * 3.0 + usage->output_tokens * 15.0) / 1e6,
+                                  1e-12);
+
+  /* The stages appear in pipeline order. */
+  g_assert_cmpuint (sluice_trace_get_n_entries (trace), >=, 5);
+  for (guint i = 0; i < sluice_trace_get_n_entries (trace); i++)
+    {
+      const SluiceTraceEntry *e = sluice_trace_get_entry (trace, i);
+
+      g_assert_cmpint (e->stage, >=, last);
+      last = e->stage;
+    }
+  g_assert_true (trace_has (response, SLUICE_STAGE_ADMIT, "admit", NULL));
+  g_assert_true (trace_has (response, SLUICE_STAGE_ROUTE, "route", "default chain"));
+  g_assert_true (trace_has (response, SLUICE_STAGE_CACHE, "cache", NULL));
+  g_assert_true (trace_has (response, SLUICE_STAGE_DISPATCH, "attempt", "alpha-large"));
+  g_assert_true (trace_has (response, SLUICE_STAGE_SETTLE, "settle", NULL));
+
+  /* The ledger row was committed before the response was handed out. */
+  rows = sluice_store_query_ledger (sluice_engine_get_store (f->engine), 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (row->request_id, ==, sluice_response_get_request_id (response));
+  g_assert_cmpstr (row->model, ==, "alpha-large");
+  g_assert_cmpstr (row->route, ==, "main");
+  g_assert_cmpint (row->tokens_in, ==, usage->input_tokens);
+  g_assert_cmpint (row->tokens_out, ==, usage->output_tokens);
+  g_assert_cmpfloat_with_epsilon (row->cost_usd, sluice_response_get_cost_usd (response), 1e-12);
+  g_assert_cmpint (row->status, ==, SLUICE_REQUEST_STATUS_OK);
+}
+
+static void
+test_fallback (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(SluiceResponse) response = run_ok (f, "Hello");
+
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_OK);
+  g_assert_cmpstr (sluice_response_get_model (response), ==, "beta-small");
+  g_assert_cmpuint (sluice_response_get_fallback_depth (response), ==, 1);
+  /* Three tries on the failing model (the configured max), then one on the next. */
+  g_assert_cmpuint (calls_of (f, "alpha"), ==, 3);
+  g_assert_cmpuint (calls_of (f, "beta"), ==, 1);
+  g_assert_true (trace_has (response, SLUICE_STAGE_DISPATCH, "backoff", "alpha-large"));
+  g_assert_true (trace_has (response, SLUICE_STAGE_DISPATCH, "fallback", "beta-small"));
+}
+
+static void
+test_all_fail (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *json = make_config (", \"errors\": {\"server\": 1.0}",
+                                       ", \"errors\": {\"overloaded\": 1.0}", "");
+  g_autoptr(SluiceResponse) response = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  const char *message;
+
+  apply (f, json);
+  response = run_ok (f, "Hello");
+  message = sluice_response_get_error_message (response);
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_ERROR);
+  g_assert_nonnull (strstr (message, "alpha-large: server"));
+  g_assert_nonnull (strstr (message, "beta-small: overloaded"));
+  g_assert_null (sluice_response_get_content (response));
+  g_assert_true (trace_has (response, SLUICE_STAGE_DEGRADE, "fail", NULL));
+
+  rows = sluice_store_query_ledger (sluice_engine_get_store (f->engine), 0, 10, NULL);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (((SluiceLedgerRow *) g_ptr_array_index (rows, 0))->status, ==,
+                   SLUICE_REQUEST_STATUS_ERROR);
+}
+
+static void
+test_auth_fails_at_once (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SluiceResponse) response = run_ok (f, "Hello");
+
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_ERROR);
+  g_assert_cmpint (sluice_response_get_error_class (response), ==, SLUICE_ERROR_CLASS_AUTH);
+  g_assert_cmpuint (calls_of (f, "alpha"), ==, 1);
+  g_assert_cmpuint (calls_of (f, "beta"), ==, 0);
+}
+
+/* A 429 with Retry-After is waited out on the engine's clock before the
+ * next try. */
+static void
+test_retry_after (Fixture       *f,
+                  gconstpointer  data)
+{
+  gint64 before = sluice_clock_monotonic_us (f->clock);
+  g_autoptr(SluiceResponse) response = run_ok (f, "Hello");
+
+  g_assert_cmpstr (sluice_response_get_model (response), ==, "beta-small");
+  g_assert_true (trace_has (response, SLUICE_STAGE_DISPATCH, "backoff", "2000 ms (Retry-After)"));
+  g_assert_cmpint (sluice_clock_monotonic_us (f->clock) - before, >=, 4 * G_USEC_PER_SEC);
+  g_assert_cmpint (sluice_response_get_latency_us (response), >=, 4 * G_USEC_PER_SEC);
+  /* Time spent waiting on providers is not Sluice's overhead. */
+  g_assert_cmpint (sluice_response_get_overhead_us (response), <, G_USEC_PER_SEC);
+}
+
+static void
+test_routing (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(SluiceRequest) classify = make_request ("Is this spam?");
+  g_autoptr(SluiceRequest) alias = make_request ("Hi");
+  g_autoptr(SluiceRequest) direct = make_request ("Hi");
+  g_autoptr(SluiceRequest) unknown = make_request ("Hi");
+  g_autoptr(SluiceRequest) no_user = sluice_request_new ();
+  g_autoptr(SluiceResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sluice_request_set_task (classify, "classification");
+  r1 = run (f, classify, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sluice_response_get_route (r1), ==, "small");
+  g_assert_true (trace_has (r1, SLUICE_STAGE_ROUTE, "route", "cheap-tasks"));
+
+  sluice_request_set_model (alias, "fast");
+  r2 = run (f, alias, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sluice_response_get_route (r2), ==, "small");
+  g_assert_true (trace_has (r2, SLUICE_STAGE_ROUTE, "route", "alias “fast”"));
+
+  sluice_request_set_model (direct, "alpha-large");
+  r3 = run (f, direct, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sluice_response_get_model (r3), ==, "alpha-large");
+
+  sluice_request_set_model (unknown, "gpt-17");
+  r4 = run (f, unknown, NULL, &error);
+  g_assert_null (r4);
+  g_assert_error (error, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_NO_ROUTE);
+  g_assert_nonnull (strstr (error->message, "gpt-17"));
+  g_clear_error (&error);
+
+  sluice_request_add_message (no_user, SLUICE_ROLE_SYSTEM, "alone");
+  r5 = run (f, no_user, NULL, &error);
+  g_assert_null (r5);
+  g_assert_error (error, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_INVALID_REQUEST);
+}
+
+static void
+test_config_versions (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *reordered = NULL;
+  g_autoptr(SluiceResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 version = sluice_engine_get_config_version (f->engine);
+
+  /* Default chain becomes "small": the next request follows it, no restart. */
+  reordered = make_config ("", "", "");
+  {
+    char *p = strstr (reordered, "\"default\": \"main\"");
+
+    g_assert_nonnull (p);
+    memcpy (p, "\"default\":\"small\"", strlen ("\"default\": \"main\""));
+  }
+  apply (f, reordered);
+  g_assert_cmpint (sluice_engine_get_config_version (f->engine), ==, version + 1);
+  response = run_ok (f, "Hello");
+  g_assert_cmpstr (sluice_response_get_route (response), ==, "small");
+
+  /* An invalid document is refused with its path and the running one stays. */
+  g_assert_false (sluice_engine_apply_config_json (f->engine,
+      "{\"schema\": 1, \"providers\": [], \"models\": [], \"chains\": {\"x\": [\"nope\"]}}",
+      "test", NULL, &error));
+  g_assert_error (error, SLUICE_CONFIG_ERROR, SLUICE_CONFIG_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "$."));
+  g_clear_error (&error);
+  g_assert_false (sluice_engine_apply_config_json (f->engine, "{ not json", "test", NULL, &error));
+  g_assert_error (error, SLUICE_CONFIG_ERROR, SLUICE_CONFIG_ERROR_PARSE);
+  g_assert_cmpint (sluice_engine_get_config_version (f->engine), ==, version + 1);
+
+  /* A restart comes back on the newest stored version. */
+  g_clear_object (&f->engine);
+  f->engine = open_engine (f);
+  g_assert_cmpint (sluice_engine_get_config_version (f->engine), ==, version + 1);
+  g_clear_object (&response);
+  response = run_ok (f, "Hello again");
+  g_assert_cmpstr (sluice_response_get_route (response), ==, "small");
+}
+
+static void
+test_streaming (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(SluiceRequest) request = make_request ("Stream this answer to me please, in pieces");
+  g_autoptr(SluiceResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *deltas = NULL;
+
+  sluice_request_set_stream (request, TRUE);
+  response = run (f, request, &deltas, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_OK);
+  g_assert_cmpstr (deltas->str, ==, sluice_response_get_content (response));
+  g_assert_cmpint (sluice_response_get_ttft_us (response), >=, 0);
+  g_assert_cmpint (sluice_response_get_usage (response)->output_tokens, >, 0);
+  g_string_free (deltas, TRUE);
+}
+
+/* Once the answer has started to stream, no other model may take over: the
+ * failure ends the request. */
+static void
+test_stream_cut_no_fallback (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(SluiceRequest) request = make_request ("A long answer that will break off half-way");
+  g_autoptr(SluiceResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *deltas = NULL;
+
+  sluice_request_set_stream (request, TRUE);
+  response = run (f, request, &deltas, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_ERROR);
+  g_assert_cmpint (sluice_response_get_error_class (response), ==, SLUICE_ERROR_CLASS_NETWORK);
+  g_assert_cmpuint (deltas->len, >, 0);
+  g_assert_cmpuint (calls_of (f, "beta"), ==, 0);
+  g_assert_true (trace_has (response, SLUICE_STAGE_DISPATCH, "stream-broken", NULL));
+  g_string_free (deltas, TRUE);
+}
+
+static void
+snapshot_cb (SluiceEngine   *engine,
+             SluiceSnapshot *snapshot,
+             guint64        *seen)
+{
+  *seen = sluice_snapshot_get_totals (snapshot)->requests;
+}
+
+static void
+test_snapshot (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(SluiceSnapshot) snapshot = NULL;
+  const SluiceModelStats *alpha;
+  double cost = 0;
+  guint64 seen = 0;
+
+  g_signal_connect (f->engine, "snapshot-published", G_CALLBACK (snapshot_cb), &seen);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SluiceResponse) r = run_ok (f, "Count me");
+
+      cost += sluice_response_get_cost_usd (r);
+    }
+  sluice_engine_publish_snapshot (f->engine);
+  g_assert_cmpuint (seen, ==, 3);
+
+  snapshot = sluice_engine_dup_snapshot (f->engine);
+  g_assert_cmpuint (sluice_snapshot_get_totals (snapshot)->requests, ==, 3);
+  g_assert_cmpuint (sluice_snapshot_get_totals (snapshot)->errors, ==, 0);
+  g_assert_cmpuint (sluice_snapshot_get_totals (snapshot)->in_flight, ==, 0);
+  g_assert_cmpfloat_with_epsilon (sluice_snapshot_get_totals (snapshot)->cost_today_usd, cost, 1e-12);
+  g_assert_cmpint (sluice_snapshot_get_config_version (snapshot), ==,
+                   sluice_engine_get_config_version (f->engine));
+  alpha = sluice_snapshot_lookup_model (snapshot, "alpha-large");
+  g_assert_nonnull (alpha);
+  g_assert_cmpuint (alpha->calls, ==, 3);
+  g_assert_cmpint (alpha->health, ==, SLUICE_MODEL_HEALTH_HEALTHY);
+
+  /* A restart reads today's spending back from the ledger. */
+  g_clear_object (&f->engine);
+  f->engine = open_engine (f);
+  g_clear_pointer (&snapshot, sluice_snapshot_unref);
+  snapshot = sluice_engine_dup_snapshot (f->engine);
+  g_assert_cmpfloat_with_epsilon (sluice_snapshot_get_totals (snapshot)->cost_today_usd, cost, 1e-9);
+  g_assert_cmpuint (sluice_snapshot_get_totals (snapshot)->requests, ==, 0);
+}
+
+static void
+test_request_cap (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *json = make_config ("", "", ", \"budgets\": {\"tokens_per_request\": 100}");
+  g_autoptr(SluiceRequest) request = make_request ("Hello");
+  g_autoptr(SluiceResponse) response = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  apply (f, json);
+  sluice_request_set_max_tokens (request, 500);
+  response = run (f, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_REFUSED);
+  g_assert_nonnull (strstr (sluice_response_get_error_message (response), "cap per request is 100"));
+  g_assert_cmpuint (calls_of (f, "alpha"), ==, 0);
+  rows = sluice_store_query_ledger (sluice_engine_get_store (f->engine), 0, 10, NULL);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpint (((SluiceLedgerRow *) g_ptr_array_index (rows, 0))->status, ==,
+                   SLUICE_REQUEST_STATUS_REFUSED);
+}
+
+static void
+test_default_config (void)
+{
+  g_autoptr(SluiceClock) clock = sluice_clock_new_manual (g_get_real_time ());
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "default.db", NULL);
+  Fixture f = { clock, NULL, path };
+  g_autoptr(SluiceResponse) response = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+
+  f.engine = open_engine (&f);
+  g_assert_cmpint (sluice_engine_get_config_version (f.engine), ==, 1);
+  versions = sluice_store_list_config_versions (sluice_engine_get_store (f.engine), NULL);
+  g_assert_cmpuint (versions->len, ==, 1);
+
+  response = run_ok (&f, "Summarise the plot of Hamlet in one line.");
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_OK);
+  g_assert_nonnull (sluice_response_get_content (response));
+  g_assert_cmpstr (sluice_response_get_content (response), !=, "");
+  g_clear_object (&f.engine);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, data, func) \
+  g_test_add ("/engine/pipeline/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+
+  g_test_add_func ("/engine/pipeline/default-config", test_default_config);
+  ADD ("answer-and-ledger", NULL, test_answer_and_ledger);
+  ADD ("fallback", ", \"errors\": {\"server\": 1.0}", test_fallback);
+  ADD ("all-fail", NULL, test_all_fail);
+  ADD ("auth-fails-at-once", ", \"errors\": {\"auth\": 1.0}", test_auth_fails_at_once);
+  ADD ("retry-after", ", \"errors\": {\"rate_limited\": 1.0}, \"retry_after_ms\": 2000",
+       test_retry_after);
+  ADD ("routing", NULL, test_routing);
+  ADD ("config-versions", NULL, test_config_versions);
+  ADD ("streaming", NULL, test_streaming);
+  ADD ("stream-cut-no-fallback", ", \"stream\": {\"cut_after_chunks\": 2}",
+       test_stream_cut_no_fallback);
+  ADD ("snapshot", NULL, test_snapshot);
+  ADD ("request-cap", NULL, test_request_cap);
+
+  return g_test_run ();
+}
