@@ -179,5 +179,10 @@ const SluiceStormGuardConfig *sluice_config_get_storm_guard    (SluiceConfig *se
 guint                         sluice_config_get_n_users        (SluiceConfig *self);
 const SluiceUserConfig       *sluice_config_get_user           (SluiceConfig *self,
                                                                 guint         index);
+const SluiceUserConfig       *sluice_config_lookup_user        (SluiceConfig *self,
+                                                                const char   *name);
+const SluiceUserConfig       *sluice_config_lookup_user_by_key_hash
+                                                               (SluiceConfig *self,
+                                                                const char   *key_hash);
 
 G_END_DECLS
