@@ -26,7 +26,7 @@ GQuark sluice_store_error_quark (void);
 
 /* The schema version this build writes; sluice_store_new() migrates older
  * files up to it and refuses newer ones. */
-#define SLUICE_STORE_SCHEMA_VERSION 1
+#define SLUICE_STORE_SCHEMA_VERSION 2
 
 /* One row of the request ledger: one per request, committed before the
  * response is reported as settled. */
@@ -74,6 +74,7 @@ typedef struct
 #define SLUICE_TYPE_CONFIG_VERSION (sluice_config_version_get_type ())
 
 GType                sluice_config_version_get_type (void) G_GNUC_CONST;
+SluiceConfigVersion *sluice_config_version_copy     (const SluiceConfigVersion *version);
 void                 sluice_config_version_free     (SluiceConfigVersion *version);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SluiceConfigVersion, sluice_config_version_free)
