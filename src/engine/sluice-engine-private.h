@@ -5,8 +5,11 @@
 
 #pragma once
 
+#include "sluice-breaker.h"
 #include "sluice-engine.h"
 #include "sluice-metrics.h"
+#include "sluice-retry-budget.h"
+#include "sluice-storm-guard.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +21,9 @@ struct _SluiceEngine
   SluiceClock    *clock;
   SluiceStore    *store;
   SluiceMetrics  *metrics;
+  SluiceBreakerBoard *breakers;
+  SluiceRetryBudget  *retry_budget;
+  SluiceStormGuard   *storm_guard;
 
   GMutex          mutex;            /* guards config and snapshot */
   SluiceConfig   *config;

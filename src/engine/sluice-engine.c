@@ -9,12 +9,16 @@
 
 #include "sluice-engine-private.h"
 #include "sluice-mock-provider.h"
+#include "sluice-snapshot-private.h"
 
 /* The façade: owns the parts (clock, store, metrics, providers, the config
  * in force) and hands requests to the pipeline (sluice-pipeline.c). It is
  * confined to the GMainContext that was thread-default when it was made. */
 
 #define DEFAULT_SNAPSHOT_INTERVAL_MS 250
+
+/* Retries always allowed per window, so a quiet engine can still retry. */
+#define RETRY_BUDGET_ALLOWANCE 3
 
 G_DEFINE_QUARK (sluice-engine-error-quark, sluice_engine_error)
 
@@ -49,6 +53,9 @@ sluice_engine_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->metrics);
+  g_clear_object (&self->breakers);
+  g_clear_object (&self->retry_budget);
+  g_clear_object (&self->storm_guard);
   g_clear_object (&self->clock);
   g_clear_object (&self->config);
   g_clear_pointer (&self->snapshot, sluice_snapshot_unref);
@@ -161,6 +168,19 @@ build_providers (SluiceEngine  *self,
   return g_steal_pointer (&providers);
 }
 
+static void
+configure_parts (SluiceEngine *self,
+                 SluiceConfig *config)
+{
+  const SluiceRetryConfig *retry = sluice_config_get_retry (config);
+  const SluiceStormGuardConfig *storm = sluice_config_get_storm_guard (config);
+
+  sluice_breaker_board_configure (self->breakers, sluice_config_get_breaker (config));
+  sluice_retry_budget_configure (self->retry_budget, retry->budget_ratio,
+                                 retry->budget_window_s, RETRY_BUDGET_ALLOWANCE);
+  sluice_storm_guard_configure (self->storm_guard, storm->max_repeats, storm->window_s);
+}
+
 /* The swap is one step: a request admitted before it keeps the config and
  * providers it started with. */
 static void
@@ -175,6 +195,8 @@ swap_config (SluiceEngine *self,
   g_clear_pointer (&self->providers, g_hash_table_unref);
   self->providers = g_hash_table_ref (providers);
   g_mutex_unlock (&self->mutex);
+
+  configure_parts (self, config);
 }
 
 static SluiceConfig *
@@ -244,6 +266,18 @@ restore_cost_today (SluiceEngine *self)
   sluice_metrics_add_cost_today (self->metrics, total);
 }
 
+static void
+breaker_changed_cb (SluiceEngine *self,
+                    const char   *key,
+                    int           old_state,
+                    int           new_state,
+                    const char   *reason)
+{
+  g_message ("Breaker of %s is %s: %s", key,
+             sluice_breaker_state_to_string (new_state), reason);
+  sluice_metrics_note_breaker_change (self->metrics);
+}
+
 static gboolean
 snapshot_tick_cb (gpointer user_data)
 {
@@ -299,6 +333,11 @@ sluice_engine_new (const char   *db_path,
   self->context = g_main_context_ref_thread_default ();
   self->clock = clock != NULL ? g_object_ref (clock) : sluice_clock_new_system ();
   self->metrics = sluice_metrics_new (self->clock);
+  self->breakers = sluice_breaker_board_new (self->clock);
+  self->retry_budget = sluice_retry_budget_new (self->clock);
+  self->storm_guard = sluice_storm_guard_new (self->clock);
+  g_signal_connect_object (self->breakers, "state-changed",
+                           G_CALLBACK (breaker_changed_cb), self, G_CONNECT_SWAPPED);
 
   self->store = sluice_store_new (db_path, error);
   if (self->store == NULL)
@@ -537,6 +576,43 @@ sluice_engine_dup_snapshot (SluiceEngine *self)
   return snapshot;
 }
 
+/* Every configured model appears, traffic or not, with its provider and
+ * the state of its breaker. */
+static void
+decorate_snapshot (SluiceEngine   *self,
+                   SluiceSnapshot *snapshot)
+{
+  g_autoptr(GArray) breakers = sluice_breaker_board_list (self->breakers);
+
+  for (guint i = 0; i < sluice_config_get_n_models (self->config); i++)
+    {
+      const SluiceModelConfig *mc = sluice_config_get_model (self->config, i);
+
+      if (sluice_snapshot_lookup_model (snapshot, mc->name) == NULL)
+        {
+          SluiceModelStats stats = { 0 };
+
+          stats.model = g_strdup (mc->name);
+          stats.provider = g_strdup (mc->provider);
+          g_array_append_val (snapshot->models, stats);
+        }
+    }
+
+  for (guint i = 0; i < breakers->len; i++)
+    {
+      const SluiceBreakerInfo *info = &g_array_index (breakers, SluiceBreakerInfo, i);
+      SluiceModelStats *stats = (SluiceModelStats *) sluice_snapshot_lookup_model (snapshot, info->key);
+
+      if (stats == NULL)
+        continue;
+      stats->breaker_state = info->state;
+      stats->breaker_open_until_us = info->open_until_us;
+      stats->held_until_us = info->held_until_us;
+      stats->breaker_trips = info->trips;
+      stats->breaker_forced = info->forced;
+    }
+}
+
 /**
  * sluice_engine_publish_snapshot:
  *
@@ -551,6 +627,7 @@ sluice_engine_publish_snapshot (SluiceEngine *self)
   g_return_if_fail (SLUICE_IS_ENGINE (self));
 
   snapshot = sluice_metrics_build_snapshot (self->metrics, self->config_version);
+  decorate_snapshot (self, snapshot);
   g_mutex_lock (&self->mutex);
   g_clear_pointer (&self->snapshot, sluice_snapshot_unref);
   self->snapshot = sluice_snapshot_ref (snapshot);
@@ -558,6 +635,43 @@ sluice_engine_publish_snapshot (SluiceEngine *self)
   self->last_publish_us = sluice_clock_monotonic_us (self->clock);
 
   g_signal_emit (self, signals [SNAPSHOT_PUBLISHED], 0, snapshot);
+}
+
+/**
+ * sluice_engine_force_open_breaker:
+ * @self: the engine
+ * @model: a model of the config
+ * @duration_s: how long it stays open before its probe
+ *
+ * Takes @model out of every chain for @duration_s, as an operator would
+ * during a known incident.
+ */
+void
+sluice_engine_force_open_breaker (SluiceEngine *self,
+                                  const char   *model,
+                                  guint         duration_s)
+{
+  g_return_if_fail (SLUICE_IS_ENGINE (self));
+  g_return_if_fail (model != NULL);
+
+  sluice_breaker_board_force_open (self->breakers, model, (gint64) duration_s * G_USEC_PER_SEC);
+  sluice_engine_publish_snapshot (self);
+}
+
+/**
+ * sluice_engine_reset_breaker:
+ *
+ * Closes @model's breaker and forgets its failures.
+ */
+void
+sluice_engine_reset_breaker (SluiceEngine *self,
+                             const char   *model)
+{
+  g_return_if_fail (SLUICE_IS_ENGINE (self));
+  g_return_if_fail (model != NULL);
+
+  sluice_breaker_board_reset (self->breakers, model);
+  sluice_engine_publish_snapshot (self);
 }
 
 void

@@ -72,6 +72,11 @@ SluiceResponse *sluice_engine_complete_finish      (SluiceEngine        *self,
                                                     GError             **error);
 SluiceSnapshot *sluice_engine_dup_snapshot         (SluiceEngine        *self);
 void            sluice_engine_publish_snapshot     (SluiceEngine        *self);
+void            sluice_engine_force_open_breaker   (SluiceEngine        *self,
+                                                    const char          *model,
+                                                    guint                duration_s);
+void            sluice_engine_reset_breaker        (SluiceEngine        *self,
+                                                    const char          *model);
 void            sluice_engine_set_snapshot_interval (SluiceEngine       *self,
                                                     guint                interval_ms);
 

@@ -40,6 +40,10 @@ typedef struct
   gint64              call_start_us;
   gint64              outside_us;    /* provider calls and waits */
   gboolean            streamed;
+  gboolean            probe;         /* this attempt is a breaker's probe */
+  gboolean            too_slow;      /* the latency threshold fired */
+  GCancellable       *attempt_cancellable;
+  GCancellable       *threshold_cancellable;
   GString            *failures;
 } RequestState;
 
@@ -56,6 +60,10 @@ request_state_free (gpointer data)
   g_clear_object (&state->response);
   g_clear_pointer (&state->chain, g_strfreev);
   g_clear_pointer (&state->call, sluice_provider_call_free);
+  g_clear_object (&state->attempt_cancellable);
+  if (state->threshold_cancellable != NULL)
+    g_cancellable_cancel (state->threshold_cancellable);
+  g_clear_object (&state->threshold_cancellable);
   if (state->failures != NULL)
     g_string_free (state->failures, TRUE);
   g_free (state);
@@ -214,6 +222,7 @@ degrade (GTask *task)
 
 static void dispatch_next (GTask *task);
 static void dispatch_attempt (GTask *task);
+static void stop_threshold (RequestState *state);
 
 static double
 cost_of (const SluiceModelConfig *mc,
@@ -324,7 +333,16 @@ attempt_failed (GTask        *task,
   if (is_retryable (klass) && state->attempt < retry->max_attempts)
     {
       wait = backoff_us (state, state->call->retry_after_ms);
-      if (now_mono (state) + wait < state->deadline_us)
+      if (sluice_breaker_board_get_state (state->engine->breakers, model) != SLUICE_BREAKER_CLOSED)
+        TRACE (state, SLUICE_STAGE_DISPATCH, 0, "no-retry",
+               "the breaker of %s opened; next model", model);
+      else if (now_mono (state) + wait >= state->deadline_us)
+        TRACE (state, SLUICE_STAGE_DISPATCH, 0, "skip-wait",
+               "a wait of %.0f ms does not fit the deadline; next model", wait / 1000.0);
+      else if (!sluice_retry_budget_try_acquire (state->engine->retry_budget))
+        TRACE (state, SLUICE_STAGE_DISPATCH, 0, "no-retry",
+               "the engine's retry budget is spent; next model");
+      else
         {
           TRACE (state, SLUICE_STAGE_DISPATCH, 0, "backoff",
                  "retrying %s in %.0f ms%s", model, wait / 1000.0,
@@ -334,10 +352,26 @@ attempt_failed (GTask        *task,
                                     backoff_done_cb, task);
           return;
         }
-      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "skip-wait",
-             "a wait of %.0f ms does not fit the deadline; next model", wait / 1000.0);
     }
 
+  state->chain_index++;
+  dispatch_next (task);
+}
+
+static void
+too_slow (GTask                   *task,
+          const char              *model,
+          const SluiceModelConfig *mc,
+          gint64                   duration)
+{
+  RequestState *state = g_task_get_task_data (task);
+
+  TRACE (state, SLUICE_STAGE_DISPATCH, duration, "too-slow",
+         "%s gave no %s within its %u ms threshold; next model", model,
+         sluice_request_get_stream (state->request) ? "first token" : "answer",
+         mc->latency_threshold_ms);
+  g_string_append_printf (state->failures, "%s%s: slower than %u ms",
+                          state->failures->len > 0 ? "; " : "", model, mc->latency_threshold_ms);
   state->chain_index++;
   dispatch_next (task);
 }
@@ -358,13 +392,29 @@ attempt_done_cb (GObject      *object,
   SluiceResponse *r = state->response;
 
   state->outside_us += duration;
+  stop_threshold (state);
   completion = sluice_provider_complete_finish (provider, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      if (state->probe)
+        sluice_breaker_board_release_probe (state->engine->breakers, model);
+      state->probe = FALSE;
+      if (state->too_slow && !(g_task_get_cancellable (task) != NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task))))
+        {
+          too_slow (g_steal_pointer (&task), model, mc, duration);
+          return;
+        }
       cancelled (g_steal_pointer (&task), model);
       return;
     }
+
+  sluice_breaker_board_record (state->engine->breakers, model, state->probe,
+                               completion != NULL ? SLUICE_ERROR_CLASS_NONE
+                               : error->domain == SLUICE_PROVIDER_ERROR ? (SluiceErrorClass) error->code
+                               : SLUICE_ERROR_CLASS_NETWORK,
+                               state->call->retry_after_ms);
+  state->probe = FALSE;
 
   sluice_metrics_record_call (state->engine->metrics, model, sluice_provider_get_name (provider),
                               duration,
@@ -402,6 +452,35 @@ attempt_done_cb (GObject      *object,
 }
 
 static void
+stop_threshold (RequestState *state)
+{
+  if (state->threshold_cancellable != NULL)
+    g_cancellable_cancel (state->threshold_cancellable);
+  g_clear_object (&state->threshold_cancellable);
+}
+
+/* No answer (or, streaming, no first token) within the model's latency
+ * threshold: give up on it and let the next model of the chain try. The
+ * wait runs on the engine's clock, like every other wait. */
+static void
+threshold_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+
+  if (!sluice_clock_sleep_finish (SLUICE_CLOCK (object), result, NULL))
+    return;
+  if (state->call != NULL && state->call->ttft_us < 0 && !state->streamed &&
+      state->attempt_cancellable != NULL)
+    {
+      state->too_slow = TRUE;
+      g_cancellable_cancel (state->attempt_cancellable);
+    }
+}
+
+static void
 dispatch_attempt (GTask *task)
 {
   RequestState *state = g_task_get_task_data (task);
@@ -412,6 +491,7 @@ dispatch_attempt (GTask *task)
   gint64 remaining_ms = (state->deadline_us - now_mono (state)) / 1000;
 
   state->attempt++;
+  state->too_slow = FALSE;
   g_clear_pointer (&state->call, sluice_provider_call_free);
   state->call = sluice_provider_call_new (state->request, mc->upstream);
   state->call->timeout_ms = (guint) CLAMP (MIN ((gint64) pc->timeout_ms, remaining_ms), 1, G_MAXUINT);
@@ -419,8 +499,75 @@ dispatch_attempt (GTask *task)
   state->call->on_delta_data = task;
   state->call_start_us = now_mono (state);
 
-  sluice_provider_complete_async (provider, state->call, g_task_get_cancellable (task),
+  /* Each attempt has its own cancellable, so a latency threshold can end
+   * one attempt without cancelling the request. */
+  g_clear_object (&state->attempt_cancellable);
+  state->attempt_cancellable = g_cancellable_new ();
+  if (g_task_get_cancellable (task) != NULL)
+    g_cancellable_connect (g_task_get_cancellable (task), G_CALLBACK (g_cancellable_cancel),
+                           g_object_ref (state->attempt_cancellable), g_object_unref);
+
+  stop_threshold (state);
+  if (mc->latency_threshold_ms > 0 && state->chain[state->chain_index + 1] != NULL)
+    {
+      state->threshold_cancellable = g_cancellable_new ();
+      sluice_clock_sleep_async (state->engine->clock, (gint64) mc->latency_threshold_ms * 1000,
+                                state->threshold_cancellable, threshold_cb, g_object_ref (task));
+    }
+
+  sluice_provider_complete_async (provider, state->call, state->attempt_cancellable,
                                   attempt_done_cb, task);
+}
+
+static char *
+format_time (gint64 wall_us)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (wall_us / G_USEC_PER_SEC);
+
+  return g_date_time_format (when, "%H:%M:%S");
+}
+
+static gboolean
+breaker_admits (RequestState *state,
+                const char   *model)
+{
+  gint64 retry_at = 0;
+  g_autofree char *until = NULL;
+
+  switch (sluice_breaker_board_admit (state->engine->breakers, model, &retry_at))
+    {
+    case SLUICE_BREAKER_ALLOW:
+      state->probe = FALSE;
+      return TRUE;
+
+    case SLUICE_BREAKER_ALLOW_PROBE:
+      state->probe = TRUE;
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "probe",
+             "the breaker of %s is half-open: this request is its probe", model);
+      return TRUE;
+
+    case SLUICE_BREAKER_DENY_OPEN:
+      until = format_time (retry_at);
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "skip", "the breaker of %s is open until %s",
+             model, until);
+      break;
+
+    case SLUICE_BREAKER_DENY_PROBE:
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "skip",
+             "the breaker of %s is half-open and its probe is in flight", model);
+      break;
+
+    case SLUICE_BREAKER_DENY_HELD:
+    default:
+      until = format_time (retry_at);
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "skip",
+             "%s asked us to wait (Retry-After) until %s", model, until);
+      break;
+    }
+  g_string_append_printf (state->failures, "%s%s: skipped (%s)",
+                          state->failures->len > 0 ? "; " : "", model,
+                          until != NULL ? "breaker open or held" : "probe in flight");
+  return FALSE;
 }
 
 static void
@@ -442,6 +589,11 @@ dispatch_next (GTask *task)
       if (mc == NULL || g_hash_table_lookup (state->providers, mc->provider) == NULL)
         {
           TRACE (state, SLUICE_STAGE_DISPATCH, 0, "skip", "%s has no usable provider", model);
+          state->chain_index++;
+          continue;
+        }
+      if (!breaker_admits (state, model))
+        {
           state->chain_index++;
           continue;
         }
@@ -599,6 +751,27 @@ within_request_cap (GTask *task)
   return FALSE;
 }
 
+static gboolean
+storm_guard_passes (GTask *task)
+{
+  RequestState *state = g_task_get_task_data (task);
+  const SluiceStormGuardConfig *storm = sluice_config_get_storm_guard (state->config);
+  g_autofree char *message = NULL;
+  gint64 retry_at = 0;
+  guint seen = 0;
+
+  if (sluice_storm_guard_check (state->engine->storm_guard, state->request, &seen, &retry_at))
+    return TRUE;
+
+  message = g_strdup_printf (_("The same prompt came from the same user %u times within %u s "
+                               "(the limit is %u); it is refused for the next %.0f s"),
+                             seen, storm->window_s, storm->max_repeats,
+                             MAX (0, retry_at - now_mono (state)) / 1e6);
+  TRACE (state, SLUICE_STAGE_ADMIT, 0, "storm-guard", "%s", message);
+  fail_request (g_object_ref (task), SLUICE_REQUEST_STATUS_REFUSED, SLUICE_ERROR_CLASS_NONE, message);
+  return FALSE;
+}
+
 /* cache: the tiers arrive with the caching issue; until then the stage says
  * which policy applies and that it was not consulted. */
 static void
@@ -656,8 +829,9 @@ _sluice_engine_run_pipeline (SluiceEngine    *self,
     }
 
   sluice_metrics_request_started (self->metrics);
+  sluice_retry_budget_record_request (self->retry_budget);
   self->n_requests++;
-  if (!within_request_cap (task))
+  if (!within_request_cap (task) || !storm_guard_passes (task))
     return;
 
   consult_cache (state);

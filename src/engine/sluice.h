@@ -16,6 +16,7 @@
 #include "sluice-mock-behaviour.h"
 #include "sluice-mock-provider.h"
 #include "sluice-snapshot.h"
+#include "sluice-breaker.h"
 #include "sluice-store.h"
 #include "sluice-engine.h"
 

@@ -44,6 +44,17 @@ make_config (const char *alpha_extra,
   return g_strdup_printf (CONFIG_TEMPLATE, alpha_extra, beta_extra, top_extra);
 }
 
+static char *
+replace_once (const char *text,
+              const char *old,
+              const char *new)
+{
+  const char *p = strstr (text, old);
+
+  g_assert_nonnull (p);
+  return g_strdup_printf ("%.*s%s%s", (int) (p - text), text, new, p + strlen (old));
+}
+
 static SluiceEngine *
 open_engine (Fixture *f)
 {
@@ -367,12 +378,10 @@ test_config_versions (Fixture       *f,
   gint64 version = sluice_engine_get_config_version (f->engine);
 
   /* Default chain becomes "small": the next request follows it, no restart. */
-  reordered = make_config ("", "", "");
   {
-    char *p = strstr (reordered, "\"default\": \"main\"");
+    g_autofree char *base = make_config ("", "", "");
 
-    g_assert_nonnull (p);
-    memcpy (p, "\"default\":\"small\"", strlen ("\"default\": \"main\""));
+    reordered = replace_once (base, "\"default\": \"main\"", "\"default\": \"small\"");
   }
   apply (f, reordered);
   g_assert_cmpint (sluice_engine_get_config_version (f->engine), ==, version + 1);
@@ -511,6 +520,118 @@ test_request_cap (Fixture       *f,
                    SLUICE_REQUEST_STATUS_REFUSED);
 }
 
+
+/* The breaker opens after three failures; later requests skip the model
+ * without calling it; after the cooldown one probe goes through; a failed
+ * probe re-opens it, a good one closes it. */
+static void
+test_breaker_cycle (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *healthy = make_config ("", "", "");
+  g_autoptr(SluiceResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL;
+  g_autoptr(SluiceSnapshot) snapshot = NULL;
+
+  r1 = run_ok (f, "one");
+  g_assert_cmpstr (sluice_response_get_model (r1), ==, "beta-small");
+  g_assert_cmpuint (calls_of (f, "alpha"), ==, 3);
+
+  r2 = run_ok (f, "two");
+  g_assert_cmpstr (sluice_response_get_model (r2), ==, "beta-small");
+  g_assert_cmpuint (calls_of (f, "alpha"), ==, 3);
+  g_assert_true (trace_has (r2, SLUICE_STAGE_DISPATCH, "skip", "breaker of alpha-large is open"));
+
+  sluice_engine_publish_snapshot (f->engine);
+  snapshot = sluice_engine_dup_snapshot (f->engine);
+  g_assert_cmpint (sluice_snapshot_lookup_model (snapshot, "alpha-large")->breaker_state, ==,
+                   SLUICE_BREAKER_OPEN);
+
+  /* After the cooldown: one probe, which fails, and the breaker re-opens. */
+  sluice_clock_advance (f->clock, 61 * G_USEC_PER_SEC);
+  r3 = run_ok (f, "three");
+  g_assert_true (trace_has (r3, SLUICE_STAGE_DISPATCH, "probe", "alpha-large"));
+  g_assert_cmpuint (calls_of (f, "alpha"), ==, 4);
+  g_assert_cmpstr (sluice_response_get_model (r3), ==, "beta-small");
+
+  /* The provider recovers; after the (doubled) cooldown the probe closes it. */
+  apply (f, healthy);
+  sluice_clock_advance (f->clock, 121 * G_USEC_PER_SEC);
+  r4 = run_ok (f, "four");
+  g_assert_cmpstr (sluice_response_get_model (r4), ==, "alpha-large");
+  g_assert_true (trace_has (r4, SLUICE_STAGE_DISPATCH, "probe", "alpha-large"));
+}
+
+/* A full outage of every provider must not multiply traffic: breakers and
+ * the retry budget keep upstream attempts under (1 + ratio) × requests plus
+ * a small constant. */
+static void
+test_outage_bounded (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *json = make_config (", \"errors\": {\"server\": 1.0}",
+                                       ", \"errors\": {\"server\": 1.0}", "");
+  guint requests = 200;
+  guint64 attempts;
+
+  apply (f, json);
+  for (guint i = 0; i < requests; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("request %u", i);
+      g_autoptr(SluiceResponse) r = run_ok (f, prompt);
+
+      g_assert_cmpint (sluice_response_get_status (r), ==, SLUICE_REQUEST_STATUS_ERROR);
+      sluice_clock_advance (f->clock, 100 * 1000);
+    }
+  attempts = calls_of (f, "alpha") + calls_of (f, "beta");
+  g_test_message ("%u requests during a full outage made %" G_GUINT64_FORMAT " upstream attempts",
+                  requests, attempts);
+  g_assert_cmpuint (attempts, <=, (guint64) (1.1 * requests) + 10);
+}
+
+static void
+test_storm_guard (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *json = make_config ("", "", ", \"storm_guard\": {\"max_repeats\": 3, \"window_s\": 60}");
+  g_autoptr(SluiceResponse) refused = NULL;
+  g_autoptr(SluiceResponse) other = NULL;
+
+  apply (f, json);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SluiceResponse) r = run_ok (f, "the same prompt");
+
+      g_assert_cmpint (sluice_response_get_status (r), ==, SLUICE_REQUEST_STATUS_OK);
+    }
+  refused = run_ok (f, "the same prompt");
+  g_assert_cmpint (sluice_response_get_status (refused), ==, SLUICE_REQUEST_STATUS_REFUSED);
+  g_assert_nonnull (strstr (sluice_response_get_error_message (refused), "4 times within 60 s"));
+  g_assert_cmpuint (calls_of (f, "alpha"), ==, 3);
+  other = run_ok (f, "a new prompt");
+  g_assert_cmpint (sluice_response_get_status (other), ==, SLUICE_REQUEST_STATUS_OK);
+}
+
+/* A model slower than its threshold is left for the next one. */
+static void
+test_latency_threshold (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *base = make_config ("", "", "");
+  g_autofree char *slow = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(SluiceResponse) r = NULL;
+
+  /* alpha answers after 5 s; its threshold is 1 s. */
+  slow = replace_once (base, "\"p50\": 0, \"p99\": 0", "\"p50\": 5000, \"p99\": 5000");
+  json = replace_once (slow, "\"max_output_tokens\": 8192",
+                       "\"max_output_tokens\": 8192, \"latency_threshold_ms\": 1000");
+  apply (f, json);
+  r = run_ok (f, "hurry");
+  g_assert_cmpstr (sluice_response_get_model (r), ==, "beta-small");
+  g_assert_true (trace_has (r, SLUICE_STAGE_DISPATCH, "too-slow", "1000 ms threshold"));
+  g_assert_cmpint (sluice_response_get_latency_us (r), <, 2 * G_USEC_PER_SEC);
+}
+
 static void
 test_default_config (void)
 {
@@ -555,6 +676,10 @@ main (int   argc,
        test_stream_cut_no_fallback);
   ADD ("snapshot", NULL, test_snapshot);
   ADD ("request-cap", NULL, test_request_cap);
+  ADD ("breaker-cycle", ", \"errors\": {\"server\": 1.0}", test_breaker_cycle);
+  ADD ("outage-bounded", NULL, test_outage_bounded);
+  ADD ("storm-guard", NULL, test_storm_guard);
+  ADD ("latency-threshold", NULL, test_latency_threshold);
 
   return g_test_run ();
 }

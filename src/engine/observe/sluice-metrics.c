@@ -253,6 +253,14 @@ sluice_metrics_add_cost_today (SluiceMetrics *self,
   self->dirty = TRUE;
 }
 
+void
+sluice_metrics_note_breaker_change (SluiceMetrics *self)
+{
+  g_return_if_fail (SLUICE_IS_METRICS (self));
+
+  self->dirty = TRUE;
+}
+
 gboolean
 sluice_metrics_is_dirty (SluiceMetrics *self)
 {

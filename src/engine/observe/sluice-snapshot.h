@@ -52,6 +52,11 @@ typedef struct
   double             cost_usd;
   SluiceModelHealth  health;
   SluiceErrorClass   last_error;
+  int                breaker_state;        /* SluiceBreakerState */
+  gint64             breaker_open_until_us; /* wall clock; 0 unless open */
+  gint64             held_until_us;        /* Retry-After hold; 0 when none */
+  guint              breaker_trips;
+  gboolean           breaker_forced;
 } SluiceModelStats;
 
 #define SLUICE_SNAPSHOT_HISTORY 60   /* one-second buckets kept for sparklines */
