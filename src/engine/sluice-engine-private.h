@@ -31,7 +31,7 @@ struct _SluiceEngine
   SluiceSnapshot *snapshot;
 
   GHashTable     *providers;        /* name -> SluiceProvider */
-  guint           snapshot_source;
+  GSource        *snapshot_source;
   guint           snapshot_interval_ms;
   gint64          last_publish_us;
   guint64         n_requests;

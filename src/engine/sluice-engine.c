@@ -7,8 +7,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include "sluice-anthropic-provider.h"
 #include "sluice-engine-private.h"
+#include "sluice-gemini-provider.h"
 #include "sluice-mock-provider.h"
+#include "sluice-openai-provider.h"
+#include "sluice-secrets.h"
 #include "sluice-snapshot-private.h"
 
 /* The façade: owns the parts (clock, store, metrics, providers, the config
@@ -32,13 +38,15 @@ enum {
 
 static guint signals [N_SIGNALS];
 
+static void stop_snapshot_timer (SluiceEngine *self);
+
 static void
 sluice_engine_dispose (GObject *object)
 {
   SluiceEngine *self = SLUICE_ENGINE (object);
 
   self->shutting_down = TRUE;
-  g_clear_handle_id (&self->snapshot_source, g_source_remove);
+  stop_snapshot_timer (self);
   if (self->store != NULL)
     sluice_store_close (self->store);
   g_clear_pointer (&self->providers, g_hash_table_unref);
@@ -120,6 +128,86 @@ mock_behaviour_equal (SluiceMockProvider  *provider,
   return json_node_equal (a, b);
 }
 
+/* A provider's key, by the name the config gives it (the provider's name
+ * when it gives none): first SLUICE_KEY_<NAME> from the environment, then
+ * the Secret Service (when there is a session bus), then the provider
+ * kind's usual variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY).
+ * A provider without a key is still built: local OpenAI-compatible servers
+ * need none, and a cloud provider answers 401, which the trace shows. */
+static char *
+resolve_key (const SluiceProviderConfig *pc)
+{
+  const char *name = pc->key_ref != NULL ? pc->key_ref : pc->name;
+  g_autofree char *env_name = NULL;
+  const char *kind_var = NULL;
+  char *key = NULL;
+
+  env_name = g_ascii_strup (name, -1);
+  for (char *p = env_name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      *p = '_';
+  {
+    g_autofree char *var = g_strconcat ("SLUICE_KEY_", env_name, NULL);
+
+    if (g_getenv (var) != NULL && *g_getenv (var) != '\0')
+      return g_strdup (g_getenv (var));
+  }
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      key = sluice_secrets_lookup_key (name, NULL, &error);
+      if (key != NULL)
+        return key;
+      if (error != NULL)
+        g_debug ("No key “%s” in the Secret Service: %s", name, error->message);
+    }
+
+  switch (pc->kind)
+    {
+    case SLUICE_PROVIDER_KIND_OPENAI:
+      kind_var = "OPENAI_API_KEY";
+      break;
+    case SLUICE_PROVIDER_KIND_ANTHROPIC:
+      kind_var = "ANTHROPIC_API_KEY";
+      break;
+    case SLUICE_PROVIDER_KIND_GEMINI:
+      kind_var = "GEMINI_API_KEY";
+      break;
+    case SLUICE_PROVIDER_KIND_MOCK:
+    default:
+      break;
+    }
+  if (kind_var != NULL && g_getenv (kind_var) != NULL && *g_getenv (kind_var) != '\0')
+    return g_strdup (g_getenv (kind_var));
+  return NULL;
+}
+
+static SluiceProvider *
+build_http_provider (const SluiceProviderConfig *pc)
+{
+  g_autofree char *key = resolve_key (pc);
+  SluiceProvider *provider;
+
+  switch (pc->kind)
+    {
+    case SLUICE_PROVIDER_KIND_OPENAI:
+      provider = sluice_openai_provider_new (pc->name, pc->base_url, key, pc->connect_timeout_ms);
+      break;
+    case SLUICE_PROVIDER_KIND_ANTHROPIC:
+      provider = sluice_anthropic_provider_new (pc->name, pc->base_url, key, pc->connect_timeout_ms);
+      break;
+    case SLUICE_PROVIDER_KIND_GEMINI:
+    default:
+      provider = sluice_gemini_provider_new (pc->name, pc->base_url, key, pc->connect_timeout_ms);
+      break;
+    }
+  if (key != NULL)
+    memset (key, 0, strlen (key));
+  return provider;
+}
+
 /* Providers whose settings did not change keep their instance (and with it
  * their connections and counters); a changed one is built anew. */
 static SluiceProvider *
@@ -140,6 +228,8 @@ build_provider (SluiceEngine               *self,
     case SLUICE_PROVIDER_KIND_OPENAI:
     case SLUICE_PROVIDER_KIND_ANTHROPIC:
     case SLUICE_PROVIDER_KIND_GEMINI:
+      return build_http_provider (pc);
+
     default:
       g_set_error (error, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_NO_ROUTE,
                    "provider “%s”: kind “%s” cannot be used by this build",
@@ -293,17 +383,26 @@ snapshot_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The source lives on the engine's context, which is not the global default
+ * one in the console: destroy it through its pointer, never by id. */
+static void
+stop_snapshot_timer (SluiceEngine *self)
+{
+  if (self->snapshot_source != NULL)
+    {
+      g_source_destroy (self->snapshot_source);
+      g_clear_pointer (&self->snapshot_source, g_source_unref);
+    }
+}
+
 static void
 start_snapshot_timer (SluiceEngine *self)
 {
-  GSource *source;
-
-  g_clear_handle_id (&self->snapshot_source, g_source_remove);
-  source = g_timeout_source_new (self->snapshot_interval_ms);
-  g_source_set_callback (source, snapshot_tick_cb, self, NULL);
-  g_source_set_name (source, "[sluice] snapshot");
-  self->snapshot_source = g_source_attach (source, self->context);
-  g_source_unref (source);
+  stop_snapshot_timer (self);
+  self->snapshot_source = g_timeout_source_new (self->snapshot_interval_ms);
+  g_source_set_callback (self->snapshot_source, snapshot_tick_cb, self, NULL);
+  g_source_set_name (self->snapshot_source, "[sluice] snapshot");
+  g_source_attach (self->snapshot_source, self->context);
 }
 
 /**
@@ -684,6 +783,6 @@ sluice_engine_set_snapshot_interval (SluiceEngine *self,
   if (self->snapshot_interval_ms == interval_ms)
     return;
   self->snapshot_interval_ms = interval_ms;
-  if (self->snapshot_source != 0)
+  if (self->snapshot_source != NULL)
     start_snapshot_timer (self);
 }

@@ -18,6 +18,7 @@
 #include "sluice-snapshot.h"
 #include "sluice-breaker.h"
 #include "sluice-store.h"
+#include "sluice-secrets.h"
 #include "sluice-engine.h"
 
 #undef SLUICE_INSIDE

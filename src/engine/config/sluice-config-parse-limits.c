@@ -69,6 +69,7 @@ _sluice_config_set_defaults (SluiceConfig *self)
     .alert_fractions = g_memdup2 (default_alert_fractions,
                                   sizeof default_alert_fractions),
     .n_alert_fractions = G_N_ELEMENTS (default_alert_fractions),
+    .cut_streams = TRUE,
   };
   self->breaker = (SluiceBreakerConfig) {
     .consecutive_failures = 3, .error_ratio = 0.5, .window_s = 60,
@@ -79,6 +80,7 @@ _sluice_config_set_defaults (SluiceConfig *self)
     .budget_ratio = 0.1, .budget_window_s = 60, .deadline_ms = 120000,
   };
   self->storm_guard = (SluiceStormGuardConfig) { .max_repeats = 20, .window_s = 300 };
+  _sluice_config_set_quota_defaults (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (default_policies); i++)
     {
@@ -297,6 +299,7 @@ static const SluiceFieldSpec budget_fields[] = {
   BUDGET_USD (user_usd_per_day),
   BUDGET_USD (global_usd_per_day),
   { "alert_fractions", SLUICE_FIELD_CUSTOM, .func = read_alert_fractions },
+  { "cut_streams", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_cut_streams },
   { NULL }
 };
 
@@ -448,9 +451,22 @@ read_key_hash (SluiceConfigParser  *parser,
   return TRUE;
 }
 
+static gboolean
+read_user_limits (SluiceConfigParser  *parser,
+                  JsonNode            *node,
+                  const char          *path,
+                  gpointer             target,
+                  GError             **error)
+{
+  SluiceUserConfig *user = target;
+
+  return _sluice_config_read_rate_limits (parser, node, path, &user->limits, error);
+}
+
 static const SluiceFieldSpec user_fields[] = {
   { "name", SLUICE_FIELD_CUSTOM, TRUE, .func = read_user_name },
   { "key_hash", SLUICE_FIELD_CUSTOM, TRUE, .func = read_key_hash },
+  { "limits", SLUICE_FIELD_CUSTOM, .func = read_user_limits },
   { NULL }
 };
 

@@ -159,6 +159,19 @@ read_provider_name (SluiceConfigParser  *parser,
                                      "provider", &provider->name, error);
 }
 
+static gboolean
+read_provider_limits (SluiceConfigParser  *parser,
+                      JsonNode            *node,
+                      const char          *path,
+                      gpointer             target,
+                      GError             **error)
+{
+  SluiceProviderConfig *provider = target;
+
+  return _sluice_config_read_rate_limits (parser, node, path, &provider->limits,
+                                          error);
+}
+
 static const SluiceFieldSpec provider_fields[] = {
   { "name", SLUICE_FIELD_CUSTOM, TRUE, .func = read_provider_name },
   { "kind", SLUICE_FIELD_CUSTOM, TRUE, .func = read_provider_kind },
@@ -171,6 +184,7 @@ static const SluiceFieldSpec provider_fields[] = {
     .offset = G_STRUCT_OFFSET (SluiceProviderConfig, connect_timeout_ms),
     .min = 100, .max = 60000 },
   { "mock", SLUICE_FIELD_CUSTOM, .func = read_mock },
+  { "limits", SLUICE_FIELD_CUSTOM, .func = read_provider_limits },
   { NULL }
 };
 
@@ -357,6 +371,18 @@ read_replacement (SluiceConfigParser  *parser,
   return TRUE;
 }
 
+static gboolean
+read_model_limits (SluiceConfigParser  *parser,
+                   JsonNode            *node,
+                   const char          *path,
+                   gpointer             target,
+                   GError             **error)
+{
+  SluiceModelConfig *model = target;
+
+  return _sluice_config_read_rate_limits (parser, node, path, &model->limits, error);
+}
+
 #define PRICE_FIELD(field, req) \
   { #field, SLUICE_FIELD_DOUBLE, req, \
     .offset = G_STRUCT_OFFSET (SluiceModelConfig, field), \
@@ -367,9 +393,9 @@ static const SluiceFieldSpec model_fields[] = {
   { "provider", SLUICE_FIELD_CUSTOM, TRUE, .func = read_model_provider },
   { "upstream", SLUICE_FIELD_STRING,
     .offset = G_STRUCT_OFFSET (SluiceModelConfig, upstream) },
-  PRICE_FIELD (price_in, TRUE),
+  PRICE_FIELD (price_in, FALSE),
   PRICE_FIELD (price_cached_in, FALSE),
-  PRICE_FIELD (price_out, TRUE),
+  PRICE_FIELD (price_out, FALSE),
   { "context_window", SLUICE_FIELD_INT64, TRUE,
     .offset = G_STRUCT_OFFSET (SluiceModelConfig, context_window),
     .min = 1, .max = MAX_TOKENS },
@@ -381,6 +407,7 @@ static const SluiceFieldSpec model_fields[] = {
   { "latency_threshold_ms", SLUICE_FIELD_UINT,
     .offset = G_STRUCT_OFFSET (SluiceModelConfig, latency_threshold_ms),
     .min = 0, .max = 600000 },
+  { "limits", SLUICE_FIELD_CUSTOM, .func = read_model_limits },
   { NULL }
 };
 
@@ -409,13 +436,11 @@ finish_model (SluiceModelConfig  *model,
                                   model->context_window);
     }
 
-  if (model->price_cached_in < 0)
-    model->price_cached_in = model->price_in;
-
   if (model->upstream == NULL)
     model->upstream = g_strdup (model->name);
 
-  return TRUE;
+  /* Prices the document leaves out come from the default table. */
+  return _sluice_config_fill_prices (model, path, error);
 }
 
 gboolean
@@ -439,7 +464,9 @@ _sluice_config_read_models (SluiceConfigParser  *parser,
       g_autofree char *child = _sluice_config_path_index (path, i);
       g_autoptr(SluiceModelConfig) model = g_new0 (SluiceModelConfig, 1);
 
+      model->price_in = -1;
       model->price_cached_in = -1;
+      model->price_out = -1;
       model->max_output_tokens = -1;
       parser->index = i;
 

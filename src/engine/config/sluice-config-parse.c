@@ -347,6 +347,8 @@ static const SluiceFieldSpec document_fields[] = {
   { "retry", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_retry },
   { "storm_guard", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_storm },
   { "users", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_users },
+  { "limits", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_limits },
+  { "counters", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_counters },
   { NULL }
 };
 

@@ -38,6 +38,8 @@ struct _SluiceConfig
 
   char                   *default_chain;
   SluiceBudgetConfig      budgets;
+  SluiceLimitsConfig      limits;
+  SluiceCountersConfig    counters;
   SluiceBreakerConfig     breaker;
   SluiceRetryConfig       retry;
   SluiceStormGuardConfig  storm_guard;
@@ -193,6 +195,38 @@ gboolean  _sluice_config_read_users    (SluiceConfigParser     *parser,
                                         gpointer                target,
                                         GError                **error);
 void      _sluice_config_set_defaults  (SluiceConfig           *self);
+
+/* Rate limits, the limits and counters sections, and default prices
+ * (sluice-config-parse-quotas.c). */
+gboolean  _sluice_config_read_rate_limits (SluiceConfigParser  *parser,
+                                           JsonNode            *node,
+                                           const char          *path,
+                                           gpointer             target,
+                                           GError             **error);
+gboolean  _sluice_config_read_limits   (SluiceConfigParser     *parser,
+                                        JsonNode               *node,
+                                        const char             *path,
+                                        gpointer                target,
+                                        GError                **error);
+gboolean  _sluice_config_read_counters (SluiceConfigParser     *parser,
+                                        JsonNode               *node,
+                                        const char             *path,
+                                        gpointer                target,
+                                        GError                **error);
+gboolean  _sluice_config_read_cut_streams (SluiceConfigParser  *parser,
+                                           JsonNode            *node,
+                                           const char          *path,
+                                           gpointer             target,
+                                           GError             **error);
+void      _sluice_config_set_quota_defaults (SluiceConfig      *self);
+gboolean  _sluice_config_fill_prices   (SluiceModelConfig      *model,
+                                        const char             *path,
+                                        GError                **error);
+void      _sluice_config_build_rate_limits (JsonBuilder           *builder,
+                                            const SluiceRateLimits *limits,
+                                            gboolean               always);
+void      _sluice_config_build_quotas  (JsonBuilder            *builder,
+                                        SluiceConfig           *self);
 
 /* Entries (sluice-config.c). */
 void      _sluice_provider_config_free (SluiceProviderConfig   *provider);

@@ -84,6 +84,7 @@ build_provider (JsonBuilder                *builder,
       json_builder_set_member_name (builder, "mock");
       json_builder_add_value (builder, sluice_mock_behaviour_to_json (provider->mock));
     }
+  _sluice_config_build_rate_limits (builder, &provider->limits, FALSE);
   json_builder_end_object (builder);
 }
 
@@ -103,6 +104,7 @@ build_model (JsonBuilder             *builder,
   add_string (builder, "retires", model->retires);
   add_string (builder, "replacement", model->replacement);
   add_int (builder, "latency_threshold_ms", model->latency_threshold_ms);
+  _sluice_config_build_rate_limits (builder, &model->limits, FALSE);
   json_builder_end_object (builder);
 }
 
@@ -178,6 +180,8 @@ build_budgets (JsonBuilder              *builder,
   for (guint i = 0; i < budgets->n_alert_fractions; i++)
     json_builder_add_double_value (builder, budgets->alert_fractions[i]);
   json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "cut_streams");
+  json_builder_add_boolean_value (builder, budgets->cut_streams);
   json_builder_end_object (builder);
 }
 
@@ -272,9 +276,12 @@ _sluice_config_build_json (SluiceConfig *self)
       json_builder_begin_object (builder);
       add_string (builder, "name", user->name);
       add_string (builder, "key_hash", user->key_hash);
+      _sluice_config_build_rate_limits (builder, &user->limits, FALSE);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  _sluice_config_build_quotas (builder, self);
 
   json_builder_end_object (builder);
 

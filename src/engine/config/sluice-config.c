@@ -25,6 +25,9 @@
  *                                                looks like one is refused)
  *       "timeout_ms": 60000,                     100 … 600000
  *       "connect_timeout_ms": 5000,              100 … 60000, ≤ timeout_ms
+ *       "limits": { "rpm": 0, "tpm": 0,           optional rate limits over
+ *                   "tpd": 0, "concurrency": 0 }  all its models; integers
+ *                                                ≥ 0, 0 or absent = none
  *       "mock": { … } } ]                        kind "mock" only; read by
  *                                                sluice_mock_behaviour_new_from_json
  *
@@ -32,15 +35,19 @@
  *     { "name": "mock-large",                    required, unique
  *       "provider": "mock-cloud-a",              required, a provider's name
  *       "upstream": "mock-large-2026",           the provider's id; default name
- *       "price_in": 3.0,                         required, USD per 1M tokens, ≥ 0
- *       "price_cached_in": 0.3,                  ≥ 0, default price_in
- *       "price_out": 15.0,                       required, ≥ 0
+ *       "price_in": 3.0,                         USD per 1M tokens, ≥ 0; required
+ *                                                unless the default price table
+ *                                                (data/prices.json) lists upstream
+ *       "price_cached_in": 0.3,                  ≥ 0, default from the table,
+ *                                                else price_in
+ *       "price_out": 15.0,                       ≥ 0, required as price_in
  *       "context_window": 200000,                required, 1 … 10⁹
  *       "max_output_tokens": 8192,               ≤ context_window, default
  *                                                min (4096, context_window)
  *       "retires": "2027-06-30",                 optional YYYY-MM-DD
  *       "replacement": "mock-large-v2",          optional, another model; no cycles
- *       "latency_threshold_ms": 0 } ]            0 … 600000, 0 = none
+ *       "latency_threshold_ms": 0,               0 … 600000, 0 = none
+ *       "limits": { "rpm", "tpm", "tpd", "concurrency" } } ]   as providers'
  *
  *   "chains": { "frontier": [ "mock-large", … ] }     required, at least one
  *                                                chain; each a non-empty list
@@ -73,8 +80,22 @@
  *                "user_tokens_per_day": 1000000,
  *                "global_tokens_per_hour": 5000000,     tokens: integers ≥ 1
  *                "user_usd_per_day": 50.0, "global_usd_per_day": 500.0,  ≥ 0
- *                "alert_fractions": [ 0.5, 0.8, 1.0 ] }  each in (0, 1],
+ *                "alert_fractions": [ 0.5, 0.8, 1.0 ],   each in (0, 1],
  *                                                increasing
+ *                "cut_streams": true }           cut a stream whose output
+ *                                                outgrows its reservation
+ *
+ *   "limits": { "global": { "rpm", "tpm", "tpd", "concurrency" },  as providers'
+ *               "tokenizer": { "encoding": "o200k_base" | "cl100k_base",
+ *                              "path": "/…/o200k_base.tiktoken" } }  path
+ *                                                optional: without it (or when
+ *                                                the file is missing) tokens
+ *                                                are estimated
+ *
+ *   "counters": { "store": "memory" | "redis",   default "memory"
+ *                 "redis_url": "redis://127.0.0.1:6379/0",   or unix:///path
+ *                 "on_loss": "fail_closed" | "fail_open",    default closed
+ *                 "prefix": "sluice:" }          every Redis key starts so
  *
  *   "breaker": { "consecutive_failures": 3, "error_ratio": 0.5 (in (0, 1]),
  *                "window_s": 60, "min_requests": 10, "cooldown_s": 60,
@@ -87,7 +108,8 @@
  *   "storm_guard": { "max_repeats": 20, "window_s": 300 }
  *
  *   "users": [ { "name": "alice",                required, unique
- *                "key_hash": "sha256:<64 lowercase hex>" } ]   unique
+ *                "key_hash": "sha256:<64 lowercase hex>",      unique
+ *                "limits": { "rpm", "tpm", "tpd", "concurrency" } } ]  quotas
  *
  * Errors: not JSON (or a member repeated in one object) → PARSE, message
  * "line:column: reason"; schema other than 1 → VERSION; anything else →
@@ -199,6 +221,10 @@ sluice_config_finalize (GObject *object)
   g_clear_pointer (&self->users, g_ptr_array_unref);
 
   g_clear_pointer (&self->budgets.alert_fractions, g_free);
+  g_clear_pointer (&self->limits.tokenizer_encoding, g_free);
+  g_clear_pointer (&self->limits.tokenizer_path, g_free);
+  g_clear_pointer (&self->counters.redis_url, g_free);
+  g_clear_pointer (&self->counters.prefix, g_free);
   g_clear_pointer (&self->default_chain, g_free);
   g_clear_pointer (&self->canonical, g_free);
   g_clear_pointer (&self->digest, g_free);
@@ -518,6 +544,22 @@ sluice_config_get_budgets (SluiceConfig *self)
   g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
 
   return &self->budgets;
+}
+
+const SluiceLimitsConfig *
+sluice_config_get_limits (SluiceConfig *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
+
+  return &self->limits;
+}
+
+const SluiceCountersConfig *
+sluice_config_get_counters (SluiceConfig *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
+
+  return &self->counters;
 }
 
 const SluiceBreakerConfig *

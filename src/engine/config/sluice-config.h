@@ -39,6 +39,24 @@ typedef enum
   SLUICE_CACHE_TIER_SEMANTIC,
 } SluiceCacheTier;
 
+/**
+ * SluiceRateLimits:
+ * @rpm: requests per minute, 0 for no limit
+ * @tpm: tokens (input + output) per minute, 0 for no limit
+ * @tpd: tokens per day (a sliding 24 hours), 0 for no limit
+ * @concurrency: requests in flight at once, 0 for no limit
+ *
+ * The rate limits of a provider, a model, a user or the whole gateway
+ * (the `"limits"` member of each).
+ */
+typedef struct
+{
+  gint64 rpm;
+  gint64 tpm;
+  gint64 tpd;
+  gint64 concurrency;
+} SluiceRateLimits;
+
 typedef struct
 {
   char                *name;
@@ -48,6 +66,7 @@ typedef struct
   guint                timeout_ms;
   guint                connect_timeout_ms;
   SluiceMockBehaviour *mock;                /* kind == MOCK only */
+  SluiceRateLimits     limits;              /* over all its models */
 } SluiceProviderConfig;
 
 typedef struct
@@ -63,6 +82,7 @@ typedef struct
   char   *retires;           /* ISO 8601 date, or NULL */
   char   *replacement;       /* a model name, or NULL */
   guint   latency_threshold_ms;  /* 0 = none */
+  SluiceRateLimits limits;
 } SluiceModelConfig;
 
 typedef struct
@@ -98,6 +118,7 @@ typedef struct
   double  global_usd_per_day;
   double *alert_fractions;
   guint   n_alert_fractions;
+  gboolean cut_streams;      /* cut a stream whose output outgrows its reservation */
 } SluiceBudgetConfig;
 
 typedef struct
@@ -130,7 +151,31 @@ typedef struct
 {
   char *name;
   char *key_hash;            /* "sha256:<hex>" of the virtual key */
+  SluiceRateLimits limits;
 } SluiceUserConfig;
+
+/* The `"limits"` section: the gateway-wide rate limits and the tokenizer. */
+typedef struct
+{
+  SluiceRateLimits  global;
+  char             *tokenizer_encoding;  /* "o200k_base" or "cl100k_base" */
+  char             *tokenizer_path;      /* a .tiktoken rank file, or NULL */
+} SluiceLimitsConfig;
+
+typedef enum
+{
+  SLUICE_COUNTER_STORE_MEMORY,
+  SLUICE_COUNTER_STORE_REDIS,
+} SluiceCounterStoreKind;
+
+/* The `"counters"` section: where limits and budgets are counted. */
+typedef struct
+{
+  SluiceCounterStoreKind  store;
+  char                   *redis_url;  /* redis://host:port/db or unix:///path */
+  gboolean                fail_open;  /* on_loss: "fail_open" */
+  char                   *prefix;     /* of every Redis key */
+} SluiceCountersConfig;
 
 #define SLUICE_TYPE_CONFIG (sluice_config_get_type ())
 
@@ -173,6 +218,8 @@ const SluiceTtlPolicy        *sluice_config_get_ttl_policy     (SluiceConfig *se
 const SluiceTtlPolicy        *sluice_config_lookup_ttl_policy  (SluiceConfig *self,
                                                                 const char   *task);
 const SluiceBudgetConfig     *sluice_config_get_budgets        (SluiceConfig *self);
+const SluiceLimitsConfig     *sluice_config_get_limits         (SluiceConfig *self);
+const SluiceCountersConfig   *sluice_config_get_counters       (SluiceConfig *self);
 const SluiceBreakerConfig    *sluice_config_get_breaker        (SluiceConfig *self);
 const SluiceRetryConfig      *sluice_config_get_retry          (SluiceConfig *self);
 const SluiceStormGuardConfig *sluice_config_get_storm_guard    (SluiceConfig *self);

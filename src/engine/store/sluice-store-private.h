@@ -16,6 +16,7 @@ typedef enum
   SLUICE_STORE_JOB_LEDGER,
   SLUICE_STORE_JOB_CONFIG,
   SLUICE_STORE_JOB_FLUSH,
+  SLUICE_STORE_JOB_EXEC,
   SLUICE_STORE_JOB_STOP,
 } SluiceStoreJobKind;
 
@@ -30,6 +31,9 @@ typedef struct
   char               *author;
   char               *comment;
   GCancellable       *cancellable;
+  SluiceStoreJobFunc  func;        /* EXEC */
+  gpointer            data;
+  GDestroyNotify      destroy;
 
   gint64              result;
   GError             *error;
@@ -69,6 +73,8 @@ gboolean           _sluice_store_writer_run_async    (SluiceStoreWriter  *writer
 gint64             _sluice_store_writer_run_sync     (SluiceStoreWriter  *writer,
                                                       SluiceStoreJob     *job,
                                                       GError            **error);
+void               _sluice_store_writer_run_detached (SluiceStoreWriter  *writer,
+                                                      SluiceStoreJob     *job);
 void               _sluice_store_writer_stop         (SluiceStoreWriter  *writer);
 void               _sluice_store_writer_free         (SluiceStoreWriter  *writer);
 guint              _sluice_store_writer_get_n_commits (SluiceStoreWriter *writer);

@@ -57,6 +57,24 @@ static const char * const migrations[] = {
   "ALTER TABLE ledger ADD COLUMN ttft_us INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX ledger_time_us ON ledger (time_us);"
   "CREATE INDEX ledger_request_id ON ledger (request_id);",
+
+  /* 3: the response cache (src/engine/cache), both tiers. */
+  "CREATE TABLE cache_entries ("
+  "  key TEXT PRIMARY KEY,"
+  "  tier INTEGER NOT NULL,"
+  "  scope TEXT NOT NULL,"
+  "  model TEXT NOT NULL,"
+  "  policy TEXT NOT NULL,"
+  "  context TEXT NOT NULL,"
+  "  text TEXT,"
+  "  payload TEXT NOT NULL,"
+  "  tokens INTEGER NOT NULL DEFAULT 0,"
+  "  cost_usd REAL NOT NULL DEFAULT 0,"
+  "  created_us INTEGER NOT NULL,"
+  "  expires_us INTEGER NOT NULL,"
+  "  used_us INTEGER NOT NULL,"
+  "  vector BLOB);"
+  "CREATE INDEX cache_entries_expires_us ON cache_entries (expires_us);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SLUICE_STORE_SCHEMA_VERSION);

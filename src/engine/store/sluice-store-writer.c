@@ -62,6 +62,8 @@ _sluice_store_job_free (SluiceStoreJob *job)
   g_free (job->author);
   g_free (job->comment);
   g_clear_object (&job->cancellable);
+  if (job->destroy != NULL)
+    g_clear_pointer (&job->data, job->destroy);
   g_clear_error (&job->error);
   g_clear_object (&job->task);
   g_clear_pointer (&job->reply, g_async_queue_unref);
@@ -164,6 +166,30 @@ insert_config (SluiceStoreWriter *writer,
   run_insert (writer, stmt, job);
 }
 
+/* A generic job runs inside its own savepoint, so its failure undoes only
+ * its own changes and the rest of the batch still commits. */
+static void
+run_exec (SluiceStoreWriter *writer,
+          SluiceStoreJob    *job)
+{
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &job->error) ||
+      !exec_simple (writer, "SAVEPOINT job", &job->error))
+    return;
+
+  if (job->func (writer->db, job->data, &job->error))
+    {
+      job->result = 1;
+      exec_simple (writer, "RELEASE job", NULL);
+      return;
+    }
+
+  if (job->error == NULL)
+    g_set_error_literal (&job->error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_SQL,
+                         "A store job failed");
+  exec_simple (writer, "ROLLBACK TO job", NULL);
+  exec_simple (writer, "RELEASE job", NULL);
+}
+
 static gboolean
 complete_in_context (gpointer data)
 {
@@ -200,6 +226,8 @@ complete_job (SluiceStoreJob *job)
     }
   else
     {
+      if (job->error != NULL)
+        g_debug ("A detached store job failed: %s", job->error->message);
       _sluice_store_job_free (job);
     }
 }
@@ -243,6 +271,8 @@ run_batch (SluiceStoreWriter *writer,
 
       if (job->kind == SLUICE_STORE_JOB_LEDGER)
         insert_ledger (writer, job);
+      else if (job->kind == SLUICE_STORE_JOB_EXEC)
+        run_exec (writer, job);
       else
         insert_config (writer, job);
     }
@@ -263,8 +293,9 @@ done:
   g_ptr_array_set_size (batch, 0);
 }
 
-/* Collects @first and the ledger jobs queued right behind it. Returns the
- * first job that does not fit the batch, which the caller runs next. */
+/* Collects @first and the jobs of the same kind (ledger rows or generic
+ * jobs) queued right behind it. Returns the first job that does not fit
+ * the batch, which the caller runs next. */
 static SluiceStoreJob *
 gather_batch (SluiceStoreWriter *writer,
               SluiceStoreJob    *first,
@@ -272,7 +303,7 @@ gather_batch (SluiceStoreWriter *writer,
 {
   g_ptr_array_add (batch, first);
 
-  if (first->kind != SLUICE_STORE_JOB_LEDGER)
+  if (first->kind != SLUICE_STORE_JOB_LEDGER && first->kind != SLUICE_STORE_JOB_EXEC)
     return NULL;
 
   while (batch->len < MAX_BATCH)
@@ -281,7 +312,7 @@ gather_batch (SluiceStoreWriter *writer,
 
       if (next == NULL)
         return NULL;
-      if (next->kind != SLUICE_STORE_JOB_LEDGER)
+      if (next->kind != first->kind)
         return next;
       g_ptr_array_add (batch, next);
     }
@@ -406,6 +437,15 @@ _sluice_store_writer_run_async (SluiceStoreWriter *writer,
   set_closed_error (&job->error);
   complete_in_context (job);
   return FALSE;
+}
+
+/* Consumes @job; nobody waits for it. */
+void
+_sluice_store_writer_run_detached (SluiceStoreWriter *writer,
+                                   SluiceStoreJob    *job)
+{
+  if (!push_job (writer, job))
+    _sluice_store_job_free (job);
 }
 
 /* Consumes @job and blocks until the writer has committed it. */

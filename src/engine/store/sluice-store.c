@@ -621,3 +621,139 @@ sluice_store_list_config_versions (SluiceStore  *self,
                     read_config_version,
                     (GDestroyNotify) sluice_config_version_free, error);
 }
+
+/* Generic jobs. */
+
+static SluiceStoreJob *
+exec_job_new (SluiceStoreJobFunc  func,
+              gpointer            data,
+              GDestroyNotify      destroy)
+{
+  SluiceStoreJob *job = _sluice_store_job_new (SLUICE_STORE_JOB_EXEC);
+
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  return job;
+}
+
+/**
+ * sluice_store_exec_async:
+ * @self: a store
+ * @func: (scope async): runs on the writer thread, inside a transaction
+ * @data: (transfer full): data for @func
+ * @destroy: (nullable): frees @data, on the writer thread or the caller's
+ * @cancellable: (nullable): cancels the job if it has not started
+ * @callback: (nullable): called on the thread-default main context after
+ *   COMMIT; %NULL for a detached job whose failure is only logged
+ * @user_data: data for @callback
+ *
+ * Queues @func for the writer thread. Jobs queued together share one
+ * transaction; each runs in its own savepoint.
+ */
+void
+sluice_store_exec_async (SluiceStore         *self,
+                         SluiceStoreJobFunc   func,
+                         gpointer             data,
+                         GDestroyNotify       destroy,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  SluiceStoreJob *job;
+  GTask *task = NULL;
+
+  g_return_if_fail (SLUICE_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  job = exec_job_new (func, data, destroy);
+  g_set_object (&job->cancellable, cancellable);
+
+  if (callback == NULL)
+    {
+      /* Detached: the writer frees the job itself (or right away when
+       * the store is closed). */
+      _sluice_store_writer_run_detached (self->writer, job);
+      return;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sluice_store_exec_async);
+  g_task_set_check_cancellable (task, FALSE);
+  _sluice_store_writer_run_async (self->writer, job, task);
+}
+
+/**
+ * sluice_store_exec_finish:
+ *
+ * Returns: %TRUE when the job's changes were committed
+ */
+gboolean
+sluice_store_exec_finish (SluiceStore   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (SLUICE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_int (G_TASK (result), error) > 0;
+}
+
+/**
+ * sluice_store_exec_sync:
+ * @self: a store
+ * @func: runs on the writer thread, inside a transaction
+ * @data: data for @func, still the caller's afterwards
+ *
+ * Runs @func on the writer thread and blocks until it is committed.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ */
+gboolean
+sluice_store_exec_sync (SluiceStore         *self,
+                        SluiceStoreJobFunc   func,
+                        gpointer             data,
+                        GError             **error)
+{
+  g_return_val_if_fail (SLUICE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return _sluice_store_writer_run_sync (self->writer,
+                                        exec_job_new (func, data, NULL),
+                                        error) > 0;
+}
+
+/**
+ * sluice_store_read:
+ * @self: a store
+ * @func: runs on the calling thread with the read-only connection
+ * @data: data for @func
+ *
+ * Runs @func with the read connection, which nobody else uses meanwhile.
+ *
+ * Returns: what @func returned, or %FALSE with %SLUICE_STORE_ERROR_CLOSED
+ */
+gboolean
+sluice_store_read (SluiceStore         *self,
+                   SluiceStoreJobFunc   func,
+                   gpointer             data,
+                   GError             **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (SLUICE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  g_mutex_lock (&self->read_lock);
+  if (self->read_db == NULL)
+    {
+      g_mutex_unlock (&self->read_lock);
+      g_set_error_literal (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_CLOSED,
+                           "The store is closed");
+      return FALSE;
+    }
+  ok = func (self->read_db, data, error);
+  g_mutex_unlock (&self->read_lock);
+
+  return ok;
+}

@@ -26,7 +26,7 @@ GQuark sluice_store_error_quark (void);
 
 /* The schema version this build writes; sluice_store_new() migrates older
  * files up to it and refuses newer ones. */
-#define SLUICE_STORE_SCHEMA_VERSION 2
+#define SLUICE_STORE_SCHEMA_VERSION 3
 
 /* One row of the request ledger: one per request, committed before the
  * response is reported as settled. */
@@ -120,5 +120,33 @@ GPtrArray           *sluice_store_list_config_versions   (SluiceStore           
                                                           GError                **error);
 
 void                 sluice_store_flush                  (SluiceStore            *self);
+
+/* Generic jobs, for parts that keep their own tables (e.g. the cache).
+ * @db is a sqlite3 connection: the write connection inside an open
+ * transaction (a failed job is rolled back to its own savepoint) for the
+ * exec calls, the read-only connection for sluice_store_read(). */
+struct sqlite3;
+typedef gboolean (*SluiceStoreJobFunc) (struct sqlite3  *db,
+                                        gpointer         data,
+                                        GError         **error);
+
+void                 sluice_store_exec_async             (SluiceStore            *self,
+                                                          SluiceStoreJobFunc      func,
+                                                          gpointer                data,
+                                                          GDestroyNotify          destroy,
+                                                          GCancellable           *cancellable,
+                                                          GAsyncReadyCallback     callback,
+                                                          gpointer                user_data);
+gboolean             sluice_store_exec_finish            (SluiceStore            *self,
+                                                          GAsyncResult           *result,
+                                                          GError                **error);
+gboolean             sluice_store_exec_sync              (SluiceStore            *self,
+                                                          SluiceStoreJobFunc      func,
+                                                          gpointer                data,
+                                                          GError                **error);
+gboolean             sluice_store_read                   (SluiceStore            *self,
+                                                          SluiceStoreJobFunc      func,
+                                                          gpointer                data,
+                                                          GError                **error);
 
 G_END_DECLS

@@ -226,6 +226,59 @@ test_defaults_filled (void)
   assert_round_trips (config);
 }
 
+/* The limits sections: rate limits everywhere, the tokenizer, the counter
+ * store, prices from the default table; all survive the canonical form. */
+static void
+test_limits_sections (void)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SluiceConfig) config = NULL;
+  g_autoptr(SluiceConfig) again = NULL;
+  g_autofree char *json = NULL;
+  const SluiceModelConfig *m1;
+
+  text = edit_document ("}}\n", "}, 'users': [{'name': 'ann', 'key_hash': 'sha256:"
+                        "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc',"
+                        " 'limits': {'concurrency': 2}}],"
+                        " 'limits': {'global': {'rpm': 600, 'tpd': 9000000},"
+                        " 'tokenizer': {'encoding': 'cl100k_base', 'path': '/x/c.tiktoken'}},"
+                        " 'counters': {'store': 'redis', 'redis_url': 'unix:///run/r.sock',"
+                        " 'on_loss': 'fail_open', 'prefix': 'gw:'},"
+                        " 'budgets': {'cut_streams': false}}");
+  {
+    g_auto(GStrv) parts = g_strsplit (text, "\"context_window\": 1000}", 2);
+    g_autofree char *model = quote ("'context_window': 1000, 'limits': {'rpm': 5, "
+                                    "'tpm': 700}, 'upstream': 'gpt-4o-mini'}");
+
+    g_free (text);
+    text = g_strjoinv (model, parts);
+  }
+
+  config = sluice_config_new_from_data (text, -1, &error);
+  g_assert_no_error (error);
+  m1 = sluice_config_lookup_model (config, "m1");
+  g_assert_cmpint (m1->limits.rpm, ==, 5);
+  g_assert_cmpint (m1->limits.tpm, ==, 700);
+  g_assert_cmpint (m1->limits.concurrency, ==, 0);
+  g_assert_cmpfloat (m1->price_in, ==, 1.0);
+  g_assert_cmpfloat (m1->price_cached_in, ==, 0.075);
+  g_assert_cmpint (sluice_config_lookup_user (config, "ann")->limits.concurrency, ==, 2);
+  g_assert_cmpint (sluice_config_get_limits (config)->global.rpm, ==, 600);
+  g_assert_cmpint (sluice_config_get_limits (config)->global.tpd, ==, 9000000);
+  g_assert_cmpstr (sluice_config_get_limits (config)->tokenizer_path, ==, "/x/c.tiktoken");
+  g_assert_cmpint (sluice_config_get_counters (config)->store, ==, SLUICE_COUNTER_STORE_REDIS);
+  g_assert_true (sluice_config_get_counters (config)->fail_open);
+  g_assert_cmpstr (sluice_config_get_counters (config)->prefix, ==, "gw:");
+  g_assert_false (sluice_config_get_budgets (config)->cut_streams);
+
+  json = sluice_config_to_json (config);
+  again = sluice_config_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sluice_config_get_digest (again), ==, sluice_config_get_digest (config));
+  g_assert_cmpint (sluice_config_lookup_model (again, "m1")->limits.tpm, ==, 700);
+}
+
 static void
 test_lookups (void)
 {
@@ -526,6 +579,25 @@ static const InvalidCase invalid_cases[] = {
     "$.models[0].price_in:" },
   { "first-error-wins-references", "'provider': 'p1'", "'provider': 'px'", INVALID,
     "$.models[0].provider: unknown provider \"px\" (did you mean \"p1\"?)" },
+  { "price-not-in-table", "'price_in': 1.0, 'price_out': 2.0, ", "", INVALID,
+    "$.models[0].price_in: required (the default price table does not list \"m1\")" },
+  { "negative-rate", "'kind': 'mock'", "'kind': 'mock', 'limits': {'rpm': -1}", INVALID,
+    "$.providers[0].limits.rpm: must be an integer between 0 and" },
+  { "unknown-rate", "'context_window': 1000", "'context_window': 1000, "
+    "'limits': {'rpn': 1}", INVALID,
+    "$.models[0].limits.rpn: unknown key (did you mean \"rpm\"?)" },
+  { "counters-store", "}}\n", "}, 'counters': {'store': 'mongo'}}", INVALID,
+    "$.counters.store: must be \"memory\" or \"redis\"" },
+  { "counters-url", "}}\n", "}, 'counters': {'redis_url': 'http://x'}}", INVALID,
+    "$.counters.redis_url: must be redis://HOST[:PORT][/DB] or unix:///PATH" },
+  { "counters-on-loss", "}}\n", "}, 'counters': {'on_loss': 'maybe'}}", INVALID,
+    "$.counters.on_loss: must be \"fail_open\" or \"fail_closed\"" },
+  { "tokenizer-encoding", "}}\n", "}, 'limits': {'tokenizer': {'encoding': 'p50k'}}}",
+    INVALID, "$.limits.tokenizer.encoding: must be \"o200k_base\" or \"cl100k_base\"" },
+  { "tokenizer-path", "}}\n", "}, 'limits': {'tokenizer': {'path': 'rel.tiktoken'}}}",
+    INVALID, "$.limits.tokenizer.path: must be an absolute path" },
+  { "cut-streams", "}}\n", "}, 'budgets': {'cut_streams': 1}}", INVALID,
+    "$.budgets.cut_streams: must be true or false" },
 };
 
 static void
@@ -568,6 +640,7 @@ main (int   argc,
   g_test_add_func ("/engine/config/default/matches-file", test_default_matches_file);
   g_test_add_func ("/engine/config/defaults-filled", test_defaults_filled);
   g_test_add_func ("/engine/config/lookups", test_lookups);
+  g_test_add_func ("/engine/config/limits-sections", test_limits_sections);
   g_test_add_func ("/engine/config/aliases-and-rules", test_aliases_and_rules);
   g_test_add_func ("/engine/config/cache/policies-merge", test_cache_policies_merge);
   g_test_add_func ("/engine/config/canonical/digest", test_canonical_digest);

@@ -1,0 +1,661 @@
+/* sluice-limiter.c
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sluice-limits"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "sluice-limit-items.h"
+#include "sluice-limiter-private.h"
+#include "sluice-memory-counter-store.h"
+#include "sluice-redis-counter-store.h"
+
+/* Rate limits and budgets in one decision: every counter a request touches
+ * (model, provider, user, global; requests, tokens, dollars, in flight) is
+ * checked and reserved in one atomic step of the counter store, for the
+ * worst case (estimated input + max output, at the model's prices). The
+ * reservation is settled with the real usage, or released on failure. */
+
+typedef struct
+{
+  gint64 until_us;
+  gint64 requests_left;      /* -1: not reported */
+  gint64 tokens_left;
+} Learned;
+
+struct _SluiceLimiter
+{
+  GObject             parent_instance;
+
+  SluiceConfig       *config;
+  SluiceClock        *clock;
+  SluiceCounterStore *store;
+  SluiceTokenizer    *tokenizer;
+  GHashTable         *learned;       /* model → Learned */
+  GHashTable         *alerted;       /* "key|fraction" → second of the alert */
+};
+
+G_DEFINE_FINAL_TYPE (SluiceLimiter, sluice_limiter, G_TYPE_OBJECT)
+G_DEFINE_QUARK (sluice-limit-error-quark, sluice_limit_error)
+
+enum {
+  ALERT,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
+typedef struct
+{
+  char      *model;
+  GPtrArray *items;
+  gint64     at_s;
+  gint64     tokens;
+  gint64     output_tokens;
+  gint64     usd_micro;
+  gboolean   took_learned;
+  gint64     retry_at_us;
+} ReserveData;
+
+static void
+reserve_data_free (ReserveData *data)
+{
+  g_free (data->model);
+  g_clear_pointer (&data->items, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+emit_alert (SluiceLimiter *self,
+            const char    *severity,
+            const char    *code,
+            const char    *message)
+{
+  g_debug ("alert %s %s: %s", severity, code, message);
+  g_signal_emit (self, signals [ALERT], 0, severity, code, message);
+}
+
+static const char *
+severity_for (double fraction)
+{
+  return fraction >= 1.0 ? "critical" : fraction >= 0.8 ? "warning" : "info";
+}
+
+/* Alerts each configured fraction of a budget that usage crossed upwards,
+ * at most once per window length per counter and fraction. */
+static void
+check_alerts (SluiceLimiter *self,
+              GPtrArray     *items,
+              const gint64  *deltas,
+              const gint64  *totals)
+{
+  const SluiceBudgetConfig *budgets = sluice_config_get_budgets (self->config);
+  gint64 now_s = sluice_clock_now_us (self->clock) / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const SluiceLimitItem *item = g_ptr_array_index (items, i);
+      gint64 before = totals[i] - deltas[i];
+
+      if (!item->budget || deltas[i] <= 0)
+        continue;
+
+      for (guint f = 0; f < budgets->n_alert_fractions; f++)
+        {
+          double fraction = budgets->alert_fractions[f];
+          double mark = fraction * item->limit;
+          g_autofree char *id = g_strdup_printf ("%s|%g", item->key, fraction);
+          gpointer last = NULL;
+          g_autofree char *message = NULL;
+          g_autofree char *used = NULL;
+          g_autofree char *limit = NULL;
+
+          if (!(before < mark && totals[i] >= mark))
+            continue;
+          if (g_hash_table_lookup_extended (self->alerted, id, NULL, &last) &&
+              now_s - (gint64) GPOINTER_TO_SIZE (last) < item->window_s)
+            continue;
+
+          used = _sluice_limit_item_format_amount (item, totals[i]);
+          limit = _sluice_limit_item_format_amount (item, item->limit);
+          message = g_strdup_printf ("%s at %.0f%% (%s of %s)", item->label,
+                                     fraction * 100, used, limit);
+          g_hash_table_replace (self->alerted, g_steal_pointer (&id),
+                                GSIZE_TO_POINTER ((gsize) now_s));
+          emit_alert (self, severity_for (fraction), item->code, message);
+        }
+    }
+}
+
+static void
+on_connection_changed (SluiceCounterStore *store,
+                       gboolean            connected,
+                       const char         *message,
+                       SluiceLimiter      *self)
+{
+  const SluiceCountersConfig *counters = sluice_config_get_counters (self->config);
+  g_autofree char *text = NULL;
+
+  if (connected)
+    {
+      emit_alert (self, "info", "counters.restored", message);
+      return;
+    }
+
+  text = g_strdup_printf ("%s; %s until it is back (counters.on_loss = %s)", message,
+                          counters->fail_open ? "requests pass uncounted"
+                                              : "requests are refused",
+                          counters->fail_open ? "fail_open" : "fail_closed");
+  emit_alert (self, "critical", "counters.lost", text);
+}
+
+static void
+sluice_limiter_dispose (GObject *object)
+{
+  SluiceLimiter *self = (SluiceLimiter *) object;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_connection_changed, self);
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+  g_clear_object (&self->clock);
+  g_clear_object (&self->tokenizer);
+
+  G_OBJECT_CLASS (sluice_limiter_parent_class)->dispose (object);
+}
+
+static void
+sluice_limiter_finalize (GObject *object)
+{
+  SluiceLimiter *self = (SluiceLimiter *) object;
+
+  g_clear_pointer (&self->learned, g_hash_table_unref);
+  g_clear_pointer (&self->alerted, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sluice_limiter_parent_class)->finalize (object);
+}
+
+static void
+sluice_limiter_class_init (SluiceLimiterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sluice_limiter_dispose;
+  object_class->finalize = sluice_limiter_finalize;
+
+  /**
+   * SluiceLimiter::alert:
+   * @severity: "info", "warning" or "critical"
+   * @code: e.g. "budget.user_usd_per_day", "counters.lost"
+   * @message: a sentence for people
+   *
+   * A budget crossed one of budgets.alert_fractions (once per window), or
+   * the counter store was lost or came back.
+   */
+  signals [ALERT] =
+    g_signal_new ("alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+sluice_limiter_init (SluiceLimiter *self)
+{
+  self->learned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->alerted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * sluice_limiter_new:
+ * @config: the configuration (limits, budgets, prices)
+ * @clock: the clock of every window
+ * @store: where to count
+ *
+ * Returns: (transfer full): a limiter
+ */
+SluiceLimiter *
+sluice_limiter_new (SluiceConfig       *config,
+                    SluiceClock        *clock,
+                    SluiceCounterStore *store)
+{
+  SluiceLimiter *self;
+
+  g_return_val_if_fail (SLUICE_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (SLUICE_IS_CLOCK (clock), NULL);
+  g_return_val_if_fail (SLUICE_IS_COUNTER_STORE (store), NULL);
+
+  self = g_object_new (SLUICE_TYPE_LIMITER, NULL);
+  self->config = g_object_ref (config);
+  self->clock = g_object_ref (clock);
+  self->store = g_object_ref (store);
+  self->tokenizer = sluice_tokenizer_new_for_config (config);
+  g_signal_connect (store, "connection-changed", G_CALLBACK (on_connection_changed), self);
+
+  return self;
+}
+
+/**
+ * sluice_limiter_new_for_config:
+ * @config: the configuration; its "counters" section chooses the store
+ * @clock: the clock
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): a limiter on an in-process or Redis store
+ */
+SluiceLimiter *
+sluice_limiter_new_for_config (SluiceConfig  *config,
+                               SluiceClock   *clock,
+                               GError       **error)
+{
+  const SluiceCountersConfig *counters;
+  g_autoptr(SluiceCounterStore) store = NULL;
+
+  g_return_val_if_fail (SLUICE_IS_CONFIG (config), NULL);
+
+  counters = sluice_config_get_counters (config);
+  if (counters->store == SLUICE_COUNTER_STORE_REDIS)
+    store = sluice_redis_counter_store_new (counters->redis_url, counters->prefix, error);
+  else
+    store = sluice_memory_counter_store_new ();
+
+  if (store == NULL)
+    return NULL;
+
+  return sluice_limiter_new (config, clock, store);
+}
+
+/**
+ * sluice_limiter_set_config:
+ *
+ * Applies new limits, budgets and prices to the decisions that follow (the
+ * counter store stays: a new store needs a new limiter).
+ */
+void
+sluice_limiter_set_config (SluiceLimiter *self,
+                           SluiceConfig  *config)
+{
+  g_return_if_fail (SLUICE_IS_LIMITER (self));
+  g_return_if_fail (SLUICE_IS_CONFIG (config));
+
+  if (g_set_object (&self->config, config))
+    {
+      g_clear_object (&self->tokenizer);
+      self->tokenizer = sluice_tokenizer_new_for_config (config);
+    }
+}
+
+SluiceCounterStore *
+sluice_limiter_get_store (SluiceLimiter *self)
+{
+  g_return_val_if_fail (SLUICE_IS_LIMITER (self), NULL);
+
+  return self->store;
+}
+
+SluiceTokenizer *
+sluice_limiter_get_tokenizer (SluiceLimiter *self)
+{
+  g_return_val_if_fail (SLUICE_IS_LIMITER (self), NULL);
+
+  return self->tokenizer;
+}
+
+/**
+ * sluice_limiter_cost_usd:
+ *
+ * Returns: the cost of the usage at the model's prices (0 for an unknown
+ *   model); @tokens_cached is the part of @tokens_in read from a cache
+ */
+double
+sluice_limiter_cost_usd (SluiceLimiter *self,
+                         const char    *model,
+                         gint64         tokens_in,
+                         gint64         tokens_cached,
+                         gint64         tokens_out)
+{
+  const SluiceModelConfig *config;
+
+  g_return_val_if_fail (SLUICE_IS_LIMITER (self), 0);
+
+  config = sluice_config_lookup_model (self->config, model);
+  if (config == NULL)
+    return 0;
+
+  tokens_cached = CLAMP (tokens_cached, 0, tokens_in);
+
+  return ((tokens_in - tokens_cached) * config->price_in +
+          tokens_cached * config->price_cached_in +
+          tokens_out * config->price_out) / 1e6;
+}
+
+/* The provider's own word on what is left; consumed optimistically and
+ * given back when the store refuses. */
+static gboolean
+take_learned (SluiceLimiter *self,
+              ReserveData   *data,
+              GError       **error)
+{
+  Learned *learned = g_hash_table_lookup (self->learned, data->model);
+  gint64 now_us = sluice_clock_now_us (self->clock);
+
+  if (learned == NULL || now_us >= learned->until_us)
+    return TRUE;
+
+  if (learned->requests_left == 0 ||
+      (learned->tokens_left >= 0 && data->tokens > learned->tokens_left))
+    {
+      data->retry_at_us = learned->until_us;
+      g_set_error (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED,
+                   "model %s: provider-reported remaining %s %" G_GINT64_FORMAT
+                   "; retry in %.1f s", data->model,
+                   learned->requests_left == 0 ? "requests" : "tokens",
+                   learned->requests_left == 0 ? 0 : learned->tokens_left,
+                   (learned->until_us - now_us) / 1e6);
+      return FALSE;
+    }
+
+  if (learned->requests_left > 0)
+    learned->requests_left--;
+  if (learned->tokens_left >= 0)
+    learned->tokens_left -= data->tokens;
+  data->took_learned = TRUE;
+
+  return TRUE;
+}
+
+static void
+give_back_learned (SluiceLimiter *self,
+                   ReserveData   *data)
+{
+  Learned *learned = g_hash_table_lookup (self->learned, data->model);
+
+  if (!data->took_learned || learned == NULL)
+    return;
+
+  if (learned->requests_left >= 0)
+    learned->requests_left++;
+  if (learned->tokens_left >= 0)
+    learned->tokens_left += data->tokens;
+  data->took_learned = FALSE;
+}
+
+/**
+ * sluice_limiter_observe_provider_headers:
+ * @self: a limiter
+ * @model: the model whose response carried the headers
+ * @remaining_requests: x-ratelimit-remaining-requests, or -1
+ * @remaining_tokens: x-ratelimit-remaining-tokens, or -1
+ * @reset_ms: when the provider's window resets, from now
+ *
+ * Tightens the model's limit to what the provider says is left until its
+ * reset; later headers replace earlier ones.
+ */
+void
+sluice_limiter_observe_provider_headers (SluiceLimiter *self,
+                                         const char    *model,
+                                         gint64         remaining_requests,
+                                         gint64         remaining_tokens,
+                                         gint64         reset_ms)
+{
+  Learned *learned;
+
+  g_return_if_fail (SLUICE_IS_LIMITER (self));
+  g_return_if_fail (model != NULL);
+
+  if ((remaining_requests < 0 && remaining_tokens < 0) || reset_ms <= 0)
+    return;
+
+  learned = g_new0 (Learned, 1);
+  learned->until_us = sluice_clock_now_us (self->clock) + reset_ms * 1000;
+  learned->requests_left = remaining_requests;
+  learned->tokens_left = remaining_tokens;
+  g_hash_table_replace (self->learned, g_strdup (model), learned);
+}
+
+static void
+refuse (GTask                      *task,
+        ReserveData                *data,
+        const SluiceCounterVerdict *verdict,
+        gint64                      now_us)
+{
+  const SluiceLimitItem *item = g_ptr_array_index (data->items, verdict->refused);
+  g_autofree char *what = _sluice_limit_item_describe (item);
+  g_autofree char *used = _sluice_limit_item_format_amount (item, verdict->used);
+  g_autofree char *asked = _sluice_limit_item_format_amount (item, item->amount);
+  gboolean never = item->amount > item->limit;
+
+  data->retry_at_us = verdict->retry_at_s >= 0 ? verdict->retry_at_s * G_USEC_PER_SEC : -1;
+
+  if (never)
+    g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_TOO_LARGE,
+                             "%s (this request alone needs %s)", what, asked);
+  else if (data->retry_at_us >= 0)
+    g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED,
+                             "%s (used %s, this request needs %s); retry in %.0f s",
+                             what, used, asked,
+                             ceil ((data->retry_at_us - now_us) / 1e6));
+  else
+    g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED,
+                             "%s (all in use); retry when one finishes", what);
+}
+
+static void
+on_reserved (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SluiceLimiter *self = g_task_get_source_object (task);
+  ReserveData *data = g_task_get_task_data (task);
+  g_autoptr(SluiceCounterVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *amounts = NULL;
+  const SluiceCountersConfig *counters = sluice_config_get_counters (self->config);
+  gboolean cut = sluice_config_get_budgets (self->config)->cut_streams;
+
+  verdict = sluice_counter_store_apply_finish (SLUICE_COUNTER_STORE (object), result, &error);
+  if (verdict == NULL && !counters->fail_open)
+    {
+      give_back_learned (self, data);
+      g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_UNAVAILABLE,
+                               "limits cannot be checked (%s) and counters.on_loss "
+                               "is fail_closed", error->message);
+      return;
+    }
+
+  if (verdict != NULL && !verdict->granted)
+    {
+      give_back_learned (self, data);
+      refuse (task, data, verdict, sluice_clock_now_us (self->clock));
+      return;
+    }
+
+  if (verdict != NULL)
+    {
+      amounts = g_new0 (gint64, MAX (data->items->len, 1));
+      for (guint i = 0; i < data->items->len; i++)
+        amounts[i] = ((SluiceLimitItem *) g_ptr_array_index (data->items, i))->amount;
+      check_alerts (self, data->items, amounts, verdict->totals);
+    }
+
+  g_task_return_pointer (task,
+                         _sluice_reservation_new (self, data->model, data->items,
+                                                  data->at_s, data->tokens,
+                                                  data->output_tokens, data->usd_micro,
+                                                  verdict != NULL, cut),
+                         g_object_unref);
+}
+
+/**
+ * sluice_limiter_reserve_async:
+ * @self: a limiter
+ * @user: (nullable): the user, or %NULL for none (no per-user counters)
+ * @model: the model's name in the config
+ * @input_tokens: the estimated input (sluice_tokenizer_estimate_request())
+ * @output_tokens: the most output the call may produce (max_tokens)
+ * @cancellable: (nullable): a cancellable
+ * @callback: called with the decision
+ * @user_data: for @callback
+ *
+ * Checks and reserves every limit and budget the request touches, in one
+ * atomic step. With the in-process store the decision is made before this
+ * returns; the callback runs on the next main-loop turn.
+ */
+void
+sluice_limiter_reserve_async (SluiceLimiter       *self,
+                              const char          *user,
+                              const char          *model,
+                              gint64               input_tokens,
+                              gint64               output_tokens,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree SluiceCounterItem *counters = NULL;
+  const SluiceModelConfig *config;
+  const SluiceBudgetConfig *budgets;
+  SluiceLimitUsage usage = { 0, 0, TRUE };
+  ReserveData *data;
+
+  g_return_if_fail (SLUICE_IS_LIMITER (self));
+  g_return_if_fail (model != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sluice_limiter_reserve_async);
+  data = g_new0 (ReserveData, 1);
+  data->model = g_strdup (model);
+  data->retry_at_us = -1;
+  data->at_s = sluice_clock_now_us (self->clock) / G_USEC_PER_SEC;
+  data->tokens = MAX (input_tokens, 0) + MAX (output_tokens, 0);
+  data->output_tokens = MAX (output_tokens, 0);
+  g_task_set_task_data (task, data, (GDestroyNotify) reserve_data_free);
+
+  config = sluice_config_lookup_model (self->config, model);
+  budgets = sluice_config_get_budgets (self->config);
+  if (config == NULL)
+    {
+      g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_UNKNOWN_MODEL,
+                               "no model named \"%s\"", model);
+      return;
+    }
+
+  if (budgets->tokens_per_request > 0 && data->tokens > budgets->tokens_per_request)
+    {
+      g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_TOO_LARGE,
+                               "request: tokens per request %" G_GINT64_FORMAT
+                               " (this request needs %" G_GINT64_FORMAT ")",
+                               budgets->tokens_per_request, data->tokens);
+      return;
+    }
+
+  /* The worst case: every input token uncached, every output token used. */
+  data->usd_micro = (gint64) ceil (MAX (input_tokens, 0) * config->price_in +
+                                   data->output_tokens * config->price_out);
+  usage.tokens = data->tokens;
+  usage.usd_micro = data->usd_micro;
+  data->items = _sluice_limit_items_build (self->config, user, config, &usage);
+
+  if (!take_learned (self, data, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  counters = _sluice_limit_items_to_counters (data->items, NULL);
+  sluice_counter_store_apply_async (self->store, SLUICE_COUNTER_OP_RESERVE, counters,
+                                    data->items->len, data->at_s, data->at_s,
+                                    cancellable, on_reserved, g_steal_pointer (&task));
+}
+
+/**
+ * sluice_limiter_reserve_finish:
+ * @self: a limiter
+ * @result: the result
+ * @retry_at_us: (out) (optional): on refusal, the earliest wall-clock time
+ *   (the limiter's clock) at which the request could pass; -1 when unknown
+ *   or never
+ * @error: return location for a %SLUICE_LIMIT_ERROR
+ *
+ * Returns: (transfer full): the reservation, to settle or release
+ */
+SluiceReservation *
+sluice_limiter_reserve_finish (SluiceLimiter  *self,
+                               GAsyncResult   *result,
+                               gint64         *retry_at_us,
+                               GError        **error)
+{
+  ReserveData *data;
+
+  g_return_val_if_fail (SLUICE_IS_LIMITER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (retry_at_us != NULL)
+    *retry_at_us = data->retry_at_us;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_adjusted (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SluiceCounterVerdict) verdict = NULL;
+  g_autoptr(GError) error = NULL;
+  SluiceLimiter *self = g_task_get_source_object (task);
+  GPtrArray *items = g_object_get_data (G_OBJECT (task), "items");
+  const gint64 *deltas = g_task_get_task_data (task);
+
+  verdict = sluice_counter_store_apply_finish (SLUICE_COUNTER_STORE (object), result, &error);
+  if (verdict == NULL)
+    {
+      g_debug ("Settling failed: %s", error->message);
+      return;
+    }
+
+  check_alerts (self, items, deltas, verdict->totals);
+}
+
+/* Sends a reservation's corrections to the store (settle, release). */
+void
+_sluice_limiter_adjust (SluiceLimiter *self,
+                        GPtrArray     *items,
+                        const gint64  *deltas,
+                        gint64         at_s)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
+  g_autofree SluiceCounterItem *counters = _sluice_limit_items_to_counters (items, deltas);
+  gint64 now_s = sluice_clock_now_us (self->clock) / G_USEC_PER_SEC;
+
+  g_task_set_task_data (task, g_memdup2 (deltas, sizeof (gint64) * MAX (items->len, 1)),
+                        g_free);
+  g_object_set_data_full (G_OBJECT (task), "items", g_ptr_array_ref (items),
+                          (GDestroyNotify) g_ptr_array_unref);
+  sluice_counter_store_apply_async (self->store, SLUICE_COUNTER_OP_ADJUST, counters,
+                                    items->len, now_s, at_s, NULL, on_adjusted,
+                                    g_steal_pointer (&task));
+}
+
+SluiceConfig *
+_sluice_limiter_get_config (SluiceLimiter *self)
+{
+  g_assert (SLUICE_IS_LIMITER (self));
+
+  return self->config;
+}
+
+SluiceClock *
+_sluice_limiter_get_clock (SluiceLimiter *self)
+{
+  g_assert (SLUICE_IS_LIMITER (self));
+
+  return self->clock;
+}

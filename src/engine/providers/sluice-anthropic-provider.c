@@ -1,0 +1,441 @@
+/* sluice-anthropic-provider.c
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sluice-providers"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sluice-anthropic-provider.h"
+#include "sluice-http-provider.h"
+#include "sluice-wire.h"
+
+/* SluiceAnthropicProvider: the Anthropic Messages API. */
+
+#define DEFAULT_BASE_URL "https://api.anthropic.com/v1"
+#define API_VERSION "2023-06-01"
+/* The Messages API wants the conversation to open with the user. */
+#define OPENING_TURN "(conversation continues)"
+
+struct _SluiceAnthropicProvider
+{
+  SluiceProvider  parent_instance;
+
+  SoupSession    *session;
+  char           *base_url;
+  char           *api_key;
+  guint           connect_timeout_ms;
+};
+
+G_DEFINE_FINAL_TYPE (SluiceAnthropicProvider, sluice_anthropic_provider, SLUICE_TYPE_PROVIDER)
+
+/* Wire format */
+
+typedef struct
+{
+  const char *role;
+  GString    *text;
+} Turn;
+
+static void
+turn_clear (Turn *turn)
+{
+  g_string_free (turn->text, TRUE);
+}
+
+/* Roles must alternate and start with the user, so consecutive messages of
+ * one role are merged and an opening user turn is added when needed. */
+static GArray *
+build_turns (SluiceRequest *request)
+{
+  GPtrArray *messages = sluice_request_get_messages (request);
+  GArray *turns = g_array_new (FALSE, FALSE, sizeof (Turn));
+
+  g_array_set_clear_func (turns, (GDestroyNotify) turn_clear);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      SluiceMessage *message = g_ptr_array_index (messages, i);
+      SluiceRole role = sluice_message_get_role (message);
+      const char *name = sluice_wire_role_name (role);
+      Turn turn;
+
+      if (role == SLUICE_ROLE_SYSTEM)
+        continue;
+
+      if (turns->len == 0 && strcmp (name, "user") != 0)
+        {
+          turn.role = "user";
+          turn.text = g_string_new (OPENING_TURN);
+          g_array_append_val (turns, turn);
+        }
+
+      if (turns->len > 0 && strcmp (g_array_index (turns, Turn, turns->len - 1).role, name) == 0)
+        {
+          GString *text = g_array_index (turns, Turn, turns->len - 1).text;
+
+          g_string_append (text, "\n\n");
+          g_string_append (text, sluice_message_get_content (message));
+          continue;
+        }
+
+      turn.role = name;
+      turn.text = g_string_new (sluice_message_get_content (message));
+      g_array_append_val (turns, turn);
+    }
+
+  return turns;
+}
+
+JsonNode *
+sluice_wire_anthropic_build_request (SluiceRequest *request,
+                                     const char    *model,
+                                     gboolean       stream)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GArray) turns = build_turns (request);
+  g_autofree char *system = sluice_wire_join_system (request);
+  gint64 max_tokens = sluice_request_get_max_tokens (request);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model);
+  json_builder_set_member_name (builder, "max_tokens");
+  json_builder_add_int_value (builder, max_tokens > 0 ? max_tokens
+                                                      : SLUICE_WIRE_ANTHROPIC_DEFAULT_MAX_TOKENS);
+  if (system != NULL)
+    {
+      json_builder_set_member_name (builder, "system");
+      json_builder_add_string_value (builder, system);
+    }
+
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < turns->len; i++)
+    {
+      Turn *turn = &g_array_index (turns, Turn, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, turn->role);
+      json_builder_set_member_name (builder, "content");
+      json_builder_add_string_value (builder, turn->text->str);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (sluice_request_get_temperature (request) >= 0)
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, sluice_request_get_temperature (request));
+    }
+  if (stream)
+    {
+      json_builder_set_member_name (builder, "stream");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static const char *
+normalise_finish (const char *reason)
+{
+  if (g_strcmp0 (reason, "max_tokens") == 0
+      || g_strcmp0 (reason, "model_context_window_exceeded") == 0)
+    return "length";
+  if (g_strcmp0 (reason, "tool_use") == 0)
+    return "tool_calls";
+  if (g_strcmp0 (reason, "refusal") == 0)
+    return "content_filter";
+
+  /* end_turn, stop_sequence, pause_turn */
+  return "stop";
+}
+
+/* Anthropic counts cache reads and writes apart from input_tokens; Sluice's
+ * input_tokens is the whole prompt. Members absent from @usage are kept. */
+static void
+parse_usage (JsonObject  *usage,
+             SluiceUsage *out)
+{
+  gint64 input;
+  gint64 read;
+  gint64 written;
+
+  if (usage == NULL)
+    return;
+
+  if (json_object_has_member (usage, "input_tokens"))
+    {
+      input = sluice_wire_get_int (usage, "input_tokens");
+      read = sluice_wire_get_int (usage, "cache_read_input_tokens");
+      written = sluice_wire_get_int (usage, "cache_creation_input_tokens");
+      out->input_tokens = input + read + written;
+      out->cached_input_tokens = read;
+    }
+  if (json_object_has_member (usage, "output_tokens"))
+    out->output_tokens = sluice_wire_get_int (usage, "output_tokens");
+}
+
+static void
+append_text_blocks (JsonArray *blocks,
+                    GString   *out)
+{
+  for (guint i = 0; blocks != NULL && i < json_array_get_length (blocks); i++)
+    {
+      JsonNode *node = json_array_get_element (blocks, i);
+      JsonObject *block;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      block = json_node_get_object (node);
+      if (g_strcmp0 (sluice_wire_get_string (block, "type"), "text") == 0
+          && sluice_wire_get_string (block, "text") != NULL)
+        g_string_append (out, sluice_wire_get_string (block, "text"));
+    }
+}
+
+static SluiceCompletion *
+anthropic_parse_response (JsonNode  *root,
+                          GError   **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonArray *blocks = sluice_wire_get_array (object, "content");
+  g_autoptr(GString) text = g_string_new (NULL);
+  SluiceUsage usage = { 0, };
+
+  if (blocks == NULL)
+    {
+      g_set_error_literal (error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED,
+                           "the answer has no content array");
+      return NULL;
+    }
+
+  append_text_blocks (blocks, text);
+  parse_usage (sluice_wire_get_object (object, "usage"), &usage);
+
+  return sluice_wire_completion_new (text->str,
+                                     normalise_finish (sluice_wire_get_string (object,
+                                                                               "stop_reason")),
+                                     sluice_wire_get_string (object, "model"),
+                                     &usage, error);
+}
+
+static void
+on_message_start (SluiceWireStream *stream,
+                  JsonObject       *object)
+{
+  JsonObject *message = sluice_wire_get_object (object, "message");
+  const char *model = sluice_wire_get_string (message, "model");
+
+  if (model != NULL)
+    {
+      g_free (stream->model);
+      stream->model = g_strdup (model);
+    }
+  parse_usage (sluice_wire_get_object (message, "usage"), &stream->usage);
+}
+
+static void
+on_message_delta (SluiceWireStream *stream,
+                  JsonObject       *object)
+{
+  const char *reason;
+
+  reason = sluice_wire_get_string (sluice_wire_get_object (object, "delta"), "stop_reason");
+  if (reason != NULL)
+    {
+      g_free (stream->finish_reason);
+      stream->finish_reason = g_strdup (normalise_finish (reason));
+    }
+  parse_usage (sluice_wire_get_object (object, "usage"), &stream->usage);
+}
+
+static gboolean
+anthropic_stream_event (SluiceWireStream      *stream,
+                        const SluiceSseEvent  *event,
+                        GString               *delta,
+                        GError               **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  JsonObject *object;
+  const char *type;
+
+  if (stream->done)
+    return TRUE;
+
+  root = sluice_wire_parse_json (event->data, -1, &parse_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED,
+                   "could not parse a stream event: %s",
+                   parse_error != NULL ? parse_error->message : "not an object");
+      return FALSE;
+    }
+
+  object = json_node_get_object (root);
+  type = sluice_wire_get_string (object, "type");
+  if (type == NULL)
+    type = event->event;
+
+  if (strcmp (type, "error") == 0)
+    {
+      *error = sluice_wire_error_from_json (0, root);
+      return FALSE;
+    }
+  else if (strcmp (type, "message_start") == 0)
+    on_message_start (stream, object);
+  else if (strcmp (type, "content_block_delta") == 0)
+    {
+      JsonObject *block = sluice_wire_get_object (object, "delta");
+
+      if (g_strcmp0 (sluice_wire_get_string (block, "type"), "text_delta") == 0
+          && sluice_wire_get_string (block, "text") != NULL)
+        g_string_append (delta, sluice_wire_get_string (block, "text"));
+    }
+  else if (strcmp (type, "message_delta") == 0)
+    on_message_delta (stream, object);
+  else if (strcmp (type, "message_stop") == 0)
+    stream->done = TRUE;
+  /* ping, content_block_start and content_block_stop carry nothing we use */
+
+  return TRUE;
+}
+
+const SluiceWireFormat sluice_wire_anthropic = {
+  SLUICE_PROVIDER_KIND_ANTHROPIC,
+  anthropic_parse_response,
+  anthropic_stream_event,
+};
+
+/* The provider */
+
+static void
+sluice_anthropic_provider_complete_async (SluiceProvider      *provider,
+                                          SluiceProviderCall  *call,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  SluiceAnthropicProvider *self = SLUICE_ANTHROPIC_PROVIDER (provider);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *url = NULL;
+  SluiceHttpTarget target = { 0, };
+  SoupMessageHeaders *headers;
+  const char *model;
+
+  model = call->upstream_model != NULL ? call->upstream_model
+                                       : sluice_request_get_model (call->request);
+  url = sluice_http_provider_build_url (self->base_url, DEFAULT_BASE_URL, "/messages");
+  body = sluice_wire_anthropic_build_request (call->request, model != NULL ? model : "",
+                                              call->stream);
+  message = sluice_http_provider_new_message (url, body, call->stream);
+  if (message == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, sluice_http_provider_send_async,
+                               SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
+                               "%s: invalid base URL “%s”",
+                               sluice_provider_get_name (provider), url);
+      return;
+    }
+
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "anthropic-version", API_VERSION);
+  if (self->api_key != NULL && *self->api_key != '\0')
+    soup_message_headers_replace (headers, "x-api-key", self->api_key);
+
+  target.session = self->session;
+  target.format = &sluice_wire_anthropic;
+  target.provider_name = sluice_provider_get_name (provider);
+  target.secret = self->api_key;
+  target.connect_timeout_ms = self->connect_timeout_ms;
+  sluice_http_provider_send_async (self, &target, message, call, cancellable,
+                                   callback, user_data);
+}
+
+static SluiceCompletion *
+sluice_anthropic_provider_complete_finish (SluiceProvider  *provider,
+                                           GAsyncResult    *result,
+                                           GError         **error)
+{
+  return sluice_http_provider_send_finish (result, error);
+}
+
+static void
+sluice_anthropic_provider_finalize (GObject *object)
+{
+  SluiceAnthropicProvider *self = (SluiceAnthropicProvider *) object;
+
+  if (self->api_key != NULL)
+    explicit_bzero (self->api_key, strlen (self->api_key));
+  g_clear_pointer (&self->api_key, g_free);
+  g_clear_pointer (&self->base_url, g_free);
+
+  G_OBJECT_CLASS (sluice_anthropic_provider_parent_class)->finalize (object);
+}
+
+static void
+sluice_anthropic_provider_dispose (GObject *object)
+{
+  SluiceAnthropicProvider *self = (SluiceAnthropicProvider *) object;
+
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (sluice_anthropic_provider_parent_class)->dispose (object);
+}
+
+static void
+sluice_anthropic_provider_class_init (SluiceAnthropicProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  SluiceProviderClass *provider_class = SLUICE_PROVIDER_CLASS (klass);
+
+  object_class->dispose = sluice_anthropic_provider_dispose;
+  object_class->finalize = sluice_anthropic_provider_finalize;
+
+  provider_class->complete_async = sluice_anthropic_provider_complete_async;
+  provider_class->complete_finish = sluice_anthropic_provider_complete_finish;
+}
+
+static void
+sluice_anthropic_provider_init (SluiceAnthropicProvider *self)
+{
+  self->session = sluice_http_provider_new_session ();
+}
+
+/**
+ * sluice_anthropic_provider_new:
+ * @name: the provider's name in the configuration
+ * @base_url: (nullable): the API root; https://api.anthropic.com/v1 when %NULL
+ * @api_key: (nullable): the key
+ * @connect_timeout_ms: how long connecting may take, 0 for no limit
+ *
+ * Returns: (transfer full): a new provider for the Anthropic Messages API
+ */
+SluiceProvider *
+sluice_anthropic_provider_new (const char *name,
+                               const char *base_url,
+                               const char *api_key,
+                               guint       connect_timeout_ms)
+{
+  SluiceAnthropicProvider *self;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = g_object_new (SLUICE_TYPE_ANTHROPIC_PROVIDER,
+                       "name", name,
+                       "kind", SLUICE_PROVIDER_KIND_ANTHROPIC,
+                       NULL);
+  self->base_url = g_strdup (base_url);
+  self->api_key = g_strdup (api_key);
+  self->connect_timeout_ms = connect_timeout_ms;
+
+  return SLUICE_PROVIDER (self);
+}

@@ -1,0 +1,22 @@
+/* sluice-gemini-provider.h
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "sluice-provider.h"
+
+G_BEGIN_DECLS
+
+#define SLUICE_TYPE_GEMINI_PROVIDER (sluice_gemini_provider_get_type ())
+
+G_DECLARE_FINAL_TYPE (SluiceGeminiProvider, sluice_gemini_provider,
+                      SLUICE, GEMINI_PROVIDER, SluiceProvider)
+
+SluiceProvider *sluice_gemini_provider_new (const char *name,
+                                            const char *base_url,
+                                            const char *api_key,
+                                            guint       connect_timeout_ms);
+
+G_END_DECLS
