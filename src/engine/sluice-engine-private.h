@@ -7,6 +7,7 @@
 
 #include "sluice-breaker.h"
 #include "sluice-engine.h"
+#include "sluice-limiter.h"
 #include "sluice-metrics.h"
 #include "sluice-retry-budget.h"
 #include "sluice-storm-guard.h"
@@ -24,6 +25,7 @@ struct _SluiceEngine
   SluiceBreakerBoard *breakers;
   SluiceRetryBudget  *retry_budget;
   SluiceStormGuard   *storm_guard;
+  SluiceLimiter      *limiter;
 
   GMutex          mutex;            /* guards config and snapshot */
   SluiceConfig   *config;

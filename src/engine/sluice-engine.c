@@ -64,6 +64,7 @@ sluice_engine_finalize (GObject *object)
   g_clear_object (&self->breakers);
   g_clear_object (&self->retry_budget);
   g_clear_object (&self->storm_guard);
+  g_clear_object (&self->limiter);
   g_clear_object (&self->clock);
   g_clear_object (&self->config);
   g_clear_pointer (&self->snapshot, sluice_snapshot_unref);
@@ -269,6 +270,8 @@ configure_parts (SluiceEngine *self,
   sluice_retry_budget_configure (self->retry_budget, retry->budget_ratio,
                                  retry->budget_window_s, RETRY_BUDGET_ALLOWANCE);
   sluice_storm_guard_configure (self->storm_guard, storm->max_repeats, storm->window_s);
+  if (self->limiter != NULL)
+    sluice_limiter_set_config (self->limiter, config);
 }
 
 /* The swap is one step: a request admitted before it keeps the config and
@@ -368,6 +371,15 @@ breaker_changed_cb (SluiceEngine *self,
   sluice_metrics_note_breaker_change (self->metrics);
 }
 
+static void
+limiter_alert_cb (SluiceEngine *self,
+                  const char   *severity,
+                  const char   *code,
+                  const char   *message)
+{
+  g_message ("Alert (%s) %s: %s", severity, code, message);
+}
+
 static gboolean
 snapshot_tick_cb (gpointer user_data)
 {
@@ -445,6 +457,15 @@ sluice_engine_new (const char   *db_path,
   config = load_stored_config (self, &version, error);
   if (config == NULL)
     return NULL;
+
+  /* Limits and budgets continue from the ledger: a restart never resets
+   * spending. */
+  self->limiter = sluice_limiter_new_for_config (config, self->clock, error);
+  if (self->limiter == NULL ||
+      !sluice_limiter_rebuild_from_ledger (self->limiter, self->store, error))
+    return NULL;
+  g_signal_connect_object (self->limiter, "alert", G_CALLBACK (limiter_alert_cb),
+                           self, G_CONNECT_SWAPPED);
   providers = build_providers (self, config, error);
   if (providers == NULL)
     return NULL;
@@ -509,6 +530,17 @@ sluice_engine_get_config_version (SluiceEngine *self)
   return version;
 }
 
+static gboolean
+counters_moved (SluiceConfig *old,
+                SluiceConfig *new)
+{
+  const SluiceCountersConfig *a = sluice_config_get_counters (old);
+  const SluiceCountersConfig *b = sluice_config_get_counters (new);
+
+  return a->store != b->store || g_strcmp0 (a->redis_url, b->redis_url) != 0 ||
+         g_strcmp0 (a->prefix, b->prefix) != 0;
+}
+
 /**
  * sluice_engine_apply_config:
  * @self: the engine
@@ -530,17 +562,26 @@ sluice_engine_apply_config (SluiceEngine  *self,
                             GError       **error)
 {
   g_autoptr(GHashTable) providers = NULL;
+  g_autoptr(SluiceLimiter) limiter = NULL;
   g_autofree char *json = NULL;
   gint64 version;
 
   g_return_val_if_fail (SLUICE_IS_ENGINE (self), FALSE);
   g_return_val_if_fail (SLUICE_IS_CONFIG (config), FALSE);
 
-  /* Build the providers first: a config the engine cannot run is refused
-   * before it is stored, and the running one stays. */
+  /* Build the providers (and a new limiter when the counters moved) first:
+   * a config the engine cannot run is refused before it is stored, and the
+   * running one stays. */
   providers = build_providers (self, config, error);
   if (providers == NULL)
     return FALSE;
+  if (counters_moved (self->config, config))
+    {
+      limiter = sluice_limiter_new_for_config (config, self->clock, error);
+      if (limiter == NULL ||
+          !sluice_limiter_rebuild_from_ledger (limiter, self->store, error))
+        return FALSE;
+    }
 
   json = sluice_config_to_json (config);
   version = sluice_store_save_config_version (self->store, json,
@@ -549,6 +590,13 @@ sluice_engine_apply_config (SluiceEngine  *self,
   if (version <= 0)
     return FALSE;
 
+  if (limiter != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->limiter, self);
+      g_set_object (&self->limiter, limiter);
+      g_signal_connect_object (self->limiter, "alert", G_CALLBACK (limiter_alert_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
   swap_config (self, config, providers, version);
 
   g_signal_emit (self, signals [CONFIG_APPLIED], 0, version);

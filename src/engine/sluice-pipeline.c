@@ -40,6 +40,12 @@ typedef struct
   gint64              call_start_us;
   gint64              outside_us;    /* provider calls and waits */
   gboolean            streamed;
+  SluiceLimiter      *limiter;
+  SluiceReservation  *reservation;   /* the current model's, if any */
+  gint64              reserved_out;  /* output tokens it covers */
+  gsize               streamed_bytes;
+  gboolean            budget_cut;    /* the budget ran out mid-stream */
+  char               *refusal;       /* the last limit's refusal */
   gboolean            probe;         /* this attempt is a breaker's probe */
   gboolean            too_slow;      /* the latency threshold fired */
   GCancellable       *attempt_cancellable;
@@ -60,6 +66,11 @@ request_state_free (gpointer data)
   g_clear_object (&state->response);
   g_clear_pointer (&state->chain, g_strfreev);
   g_clear_pointer (&state->call, sluice_provider_call_free);
+  if (state->reservation != NULL)
+    sluice_reservation_release (state->reservation);
+  g_clear_object (&state->reservation);
+  g_clear_object (&state->limiter);
+  g_free (state->refusal);
   g_clear_object (&state->attempt_cancellable);
   if (state->threshold_cancellable != NULL)
     g_cancellable_cancel (state->threshold_cancellable);
@@ -74,6 +85,10 @@ now_mono (RequestState *state)
 {
   return sluice_clock_monotonic_us (state->engine->clock);
 }
+
+/* How long a provider's rate-limit headers are trusted when they carry no
+ * reset time of their own. */
+#define PROVIDER_WINDOW_MS 1000
 
 #define TRACE(state, stage, duration, what, ...) \
   sluice_trace_add ((state)->trace, (stage), now_mono (state), (duration), (what), __VA_ARGS__)
@@ -92,21 +107,32 @@ new_request_id (void)
   return g_string_free (id, FALSE);
 }
 
-/* About four characters a token plus a few tokens of framing per message:
- * the limits issue replaces this with a real tokenizer. */
-static gint64
-estimate_input_tokens (SluiceRequest *request)
+
+static gboolean
+request_cancelled (GTask *task)
 {
-  GPtrArray *messages = sluice_request_get_messages (request);
-  gint64 total = 3;
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
-  for (guint i = 0; i < messages->len; i++)
-    {
-      const char *text = sluice_message_get_content (g_ptr_array_index (messages, i));
+  return cancellable != NULL && g_cancellable_is_cancelled (cancellable);
+}
 
-      total += 4 + (g_utf8_strlen (text, -1) + 3) / 4;
-    }
-  return total;
+static void
+drop_reservation (RequestState *state)
+{
+  if (state->reservation != NULL)
+    sluice_reservation_release (state->reservation);
+  g_clear_object (&state->reservation);
+}
+
+static void
+settle_reservation (RequestState      *state,
+                    const SluiceUsage *usage,
+                    double             cost_usd)
+{
+  if (state->reservation == NULL)
+    return;
+  sluice_reservation_settle (state->reservation, usage->input_tokens, usage->output_tokens, cost_usd);
+  g_clear_object (&state->reservation);
 }
 
 /* Ownership: the functions of the dispatch chain below each take over one
@@ -210,6 +236,17 @@ degrade (GTask *task)
   RequestState *state = g_task_get_task_data (task);
   g_autofree char *message = NULL;
 
+  /* Only limits said no, and no provider failed: the caller should come
+   * back later (429), not think the providers are down (503). */
+  if (state->refusal != NULL && state->response->error_class == SLUICE_ERROR_CLASS_NONE)
+    {
+      message = g_strdup_printf (_("Limits refused every model of chain “%s”: %s"),
+                                 state->response->route, state->failures->str);
+      TRACE (state, SLUICE_STAGE_DEGRADE, 0, "refuse", "%s", message);
+      fail_request (task, SLUICE_REQUEST_STATUS_REFUSED, SLUICE_ERROR_CLASS_NONE, message);
+      return;
+    }
+
   message = g_strdup_printf (_("Every model of chain “%s” failed: %s"),
                              state->response->route,
                              state->failures->len > 0 ? state->failures->str
@@ -244,6 +281,16 @@ delta_cb (const char *text,
   /* From the first byte on, the client has the answer started: no other
    * model may take over after this. */
   state->streamed = TRUE;
+  state->streamed_bytes += strlen (text);
+  if (state->reservation != NULL && !state->budget_cut &&
+      !sluice_reservation_allows_output (state->reservation,
+                                         (gint64) (state->streamed_bytes + 3) / 4))
+    {
+      /* The budget runs out mid-stream: stop here, and meter what was sent. */
+      state->budget_cut = TRUE;
+      g_cancellable_cancel (state->attempt_cancellable);
+      return;
+    }
   if (state->on_delta != NULL)
     state->on_delta (text, state->on_delta_data);
 }
@@ -354,8 +401,33 @@ attempt_failed (GTask        *task,
         }
     }
 
+  drop_reservation (state);
   state->chain_index++;
   dispatch_next (task);
+}
+
+/* The stream was cut because its budget ran out: what reached the client
+ * is metered (the estimate of it; the provider never reported usage). */
+static void
+budget_ran_out (GTask                   *task,
+                const char              *model,
+                const SluiceModelConfig *mc)
+{
+  RequestState *state = g_task_get_task_data (task);
+  SluiceResponse *r = state->response;
+  g_autofree char *message = NULL;
+
+  r->model = g_strdup (model);
+  r->provider = g_strdup (mc->provider);
+  r->usage.input_tokens = state->estimate_in;
+  r->usage.output_tokens = (gint64) (state->streamed_bytes + 3) / 4;
+  r->cost_usd = cost_of (mc, &r->usage);
+  r->fallback_depth = state->chain_index;
+  settle_reservation (state, &r->usage, r->cost_usd);
+  message = g_strdup_printf (_("The stream was cut after about %" G_GINT64_FORMAT
+                               " output tokens: the budget ran out"), r->usage.output_tokens);
+  TRACE (state, SLUICE_STAGE_DISPATCH, 0, "budget-cut", "%s", message);
+  fail_request (task, SLUICE_REQUEST_STATUS_REFUSED, SLUICE_ERROR_CLASS_NONE, message);
 }
 
 static void
@@ -372,6 +444,7 @@ too_slow (GTask                   *task,
          mc->latency_threshold_ms);
   g_string_append_printf (state->failures, "%s%s: slower than %u ms",
                           state->failures->len > 0 ? "; " : "", model, mc->latency_threshold_ms);
+  drop_reservation (state);
   state->chain_index++;
   dispatch_next (task);
 }
@@ -400,7 +473,12 @@ attempt_done_cb (GObject      *object,
       if (state->probe)
         sluice_breaker_board_release_probe (state->engine->breakers, model);
       state->probe = FALSE;
-      if (state->too_slow && !(g_task_get_cancellable (task) != NULL && g_cancellable_is_cancelled (g_task_get_cancellable (task))))
+      if (state->budget_cut && !request_cancelled (task))
+        {
+          budget_ran_out (g_steal_pointer (&task), model, mc);
+          return;
+        }
+      if (state->too_slow && !request_cancelled (task))
         {
           too_slow (g_steal_pointer (&task), model, mc, duration);
           return;
@@ -408,6 +486,12 @@ attempt_done_cb (GObject      *object,
       cancelled (g_steal_pointer (&task), model);
       return;
     }
+
+  if (state->call->ratelimit_remaining_requests >= 0 || state->call->ratelimit_remaining_tokens >= 0)
+    sluice_limiter_observe_provider_headers (state->limiter, model,
+                                             state->call->ratelimit_remaining_requests,
+                                             state->call->ratelimit_remaining_tokens,
+                                             PROVIDER_WINDOW_MS);
 
   sluice_breaker_board_record (state->engine->breakers, model, state->probe,
                                completion != NULL ? SLUICE_ERROR_CLASS_NONE
@@ -448,6 +532,7 @@ attempt_done_cb (GObject      *object,
   r->ttft_us = state->call->ttft_us >= 0
                ? state->call_start_us - state->start_us + state->call->ttft_us : -1;
   r->fallback_depth = state->chain_index;
+  settle_reservation (state, &completion->usage, r->cost_usd);
   settle (g_steal_pointer (&task));
 }
 
@@ -570,6 +655,8 @@ breaker_admits (RequestState *state,
   return FALSE;
 }
 
+static void reserve (GTask *task, const SluiceModelConfig *mc);
+
 static void
 dispatch_next (GTask *task)
 {
@@ -601,11 +688,114 @@ dispatch_next (GTask *task)
         TRACE (state, SLUICE_STAGE_DISPATCH, 0, "fallback",
                "falling back to %s (depth %u)", model, state->chain_index);
       state->attempt = 0;
-      dispatch_attempt (task);
+      reserve (task, mc);
       return;
     }
 
   degrade (task);
+}
+
+/* limits: one atomic check-and-reserve of every limit and budget the call
+ * touches, before it is made; settled with the real usage after it. */
+
+static void
+limit_wait_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+
+  if (!sluice_clock_sleep_finish (SLUICE_CLOCK (object), result, NULL))
+    {
+      cancelled (g_steal_pointer (&task), state->chain[state->chain_index]);
+      return;
+    }
+  reserve (g_steal_pointer (&task),
+           sluice_config_lookup_model (state->config, state->chain[state->chain_index]));
+}
+
+static void
+reserved_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+  const char *model = state->chain[state->chain_index];
+  g_autoptr(SluiceReservation) reservation = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 retry_at = -1, wait;
+
+  reservation = sluice_limiter_reserve_finish (SLUICE_LIMITER (object), result, &retry_at, &error);
+  if (reservation != NULL)
+    {
+      if (sluice_reservation_is_counted (reservation))
+        TRACE (state, SLUICE_STAGE_DISPATCH, 0, "limits",
+               "%s: reserved %" G_GINT64_FORMAT " tokens and $%.6f", model,
+               sluice_reservation_get_tokens (reservation),
+               sluice_reservation_get_cost_usd (reservation));
+      else
+        TRACE (state, SLUICE_STAGE_DISPATCH, 0, "limits",
+               "%s: the counter store is unreachable; allowed (fail-open)", model);
+      state->reservation = g_steal_pointer (&reservation);
+      dispatch_attempt (g_steal_pointer (&task));
+      return;
+    }
+
+  if (state->probe)
+    sluice_breaker_board_release_probe (state->engine->breakers, model);
+  state->probe = FALSE;
+  if (request_cancelled (task))
+    {
+      cancelled (g_steal_pointer (&task), model);
+      return;
+    }
+
+  g_free (state->refusal);
+  state->refusal = g_strdup (error->message);
+  if (g_error_matches (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_TOO_LARGE) ||
+      g_error_matches (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_UNAVAILABLE))
+    {
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "refuse", "%s", error->message);
+      fail_request (g_steal_pointer (&task), SLUICE_REQUEST_STATUS_REFUSED,
+                    SLUICE_ERROR_CLASS_NONE, error->message);
+      return;
+    }
+
+  /* Wait for room when it comes within the deadline; else the next model. */
+  wait = retry_at >= 0 ? retry_at - sluice_clock_now_us (state->engine->clock) : -1;
+  if (g_error_matches (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED) &&
+      wait >= 0 && now_mono (state) + wait < state->deadline_us && state->attempt == 0)
+    {
+      TRACE (state, SLUICE_STAGE_DISPATCH, 0, "limit-wait", "%s; waiting %.0f ms",
+             error->message, wait / 1000.0);
+      state->outside_us += wait;
+      state->attempt = 0;
+      sluice_clock_sleep_async (state->engine->clock, MAX (wait, 1000), g_task_get_cancellable (task),
+                                limit_wait_done_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  TRACE (state, SLUICE_STAGE_DISPATCH, 0, "limit", "%s", error->message);
+  g_string_append_printf (state->failures, "%s%s: %s", state->failures->len > 0 ? "; " : "",
+                          model, error->message);
+  state->chain_index++;
+  dispatch_next (g_steal_pointer (&task));
+}
+
+static void
+reserve (GTask                   *task,
+         const SluiceModelConfig *mc)
+{
+  RequestState *state = g_task_get_task_data (task);
+  gint64 max_tokens = sluice_request_get_max_tokens (state->request);
+
+  state->reserved_out = max_tokens > 0 ? MIN (max_tokens, mc->max_output_tokens)
+                                       : mc->max_output_tokens;
+  sluice_limiter_reserve_async (state->limiter, sluice_request_get_user (state->request),
+                                mc->name, state->estimate_in, state->reserved_out,
+                                g_task_get_cancellable (task), reserved_cb, task);
 }
 
 /* route */
@@ -725,31 +915,14 @@ admit (RequestState  *state,
       return FALSE;
     }
 
-  state->estimate_in = estimate_input_tokens (state->request);
+  state->estimate_in = sluice_tokenizer_estimate_request (sluice_limiter_get_tokenizer (state->limiter),
+                                                         state->request, 0, NULL);
   TRACE (state, SLUICE_STAGE_ADMIT, 0, "admit",
          "%u messages, ~%" G_GINT64_FORMAT " input tokens estimated, %" G_GINT64_FORMAT
          " output tokens asked for", messages->len, state->estimate_in, max_tokens);
   return TRUE;
 }
 
-static gboolean
-within_request_cap (GTask *task)
-{
-  RequestState *state = g_task_get_task_data (task);
-  const SluiceBudgetConfig *budgets = sluice_config_get_budgets (state->config);
-  gint64 expected = state->estimate_in + sluice_request_get_max_tokens (state->request);
-  g_autofree char *message = NULL;
-
-  if (budgets->tokens_per_request <= 0 || expected <= budgets->tokens_per_request)
-    return TRUE;
-
-  message = g_strdup_printf (_("The request would use about %" G_GINT64_FORMAT
-                               " tokens; the cap per request is %" G_GINT64_FORMAT),
-                             expected, budgets->tokens_per_request);
-  TRACE (state, SLUICE_STAGE_ADMIT, 0, "refuse", "%s", message);
-  fail_request (g_object_ref (task), SLUICE_REQUEST_STATUS_REFUSED, SLUICE_ERROR_CLASS_NONE, message);
-  return FALSE;
-}
 
 static gboolean
 storm_guard_passes (GTask *task)
@@ -809,6 +982,7 @@ _sluice_engine_run_pipeline (SluiceEngine    *self,
   g_mutex_lock (&self->mutex);
   state->config = g_object_ref (self->config);
   state->providers = g_hash_table_ref (self->providers);
+  state->limiter = g_object_ref (self->limiter);
   g_mutex_unlock (&self->mutex);
   state->on_delta = on_delta;
   state->on_delta_data = on_delta_data;
@@ -831,7 +1005,7 @@ _sluice_engine_run_pipeline (SluiceEngine    *self,
   sluice_metrics_request_started (self->metrics);
   sluice_retry_budget_record_request (self->retry_budget);
   self->n_requests++;
-  if (!within_request_cap (task) || !storm_guard_passes (task))
+  if (!storm_guard_passes (task))
     return;
 
   consult_cache (state);

@@ -37,6 +37,7 @@ struct _SluiceLimiter
   SluiceTokenizer    *tokenizer;
   GHashTable         *learned;       /* model → Learned */
   GHashTable         *alerted;       /* "key|fraction" → second of the alert */
+  GHashTable         *usage;         /* key → SluiceLimitUsageInfo, last seen */
 };
 
 G_DEFINE_FINAL_TYPE (SluiceLimiter, sluice_limiter, G_TYPE_OBJECT)
@@ -85,6 +86,97 @@ severity_for (double fraction)
   return fraction >= 1.0 ? "critical" : fraction >= 0.8 ? "warning" : "info";
 }
 
+static void
+usage_info_free (gpointer data)
+{
+  SluiceLimitUsageInfo *info = data;
+
+  sluice_limit_usage_info_clear (info);
+  g_free (info);
+}
+
+void
+sluice_limit_usage_info_clear (SluiceLimitUsageInfo *info)
+{
+  g_clear_pointer (&info->label, g_free);
+  g_clear_pointer (&info->code, g_free);
+}
+
+/* Keeps the latest count the store reported for each counter a decision
+ * touched, for the snapshot's budget and headroom read-outs. */
+static void
+note_usage (SluiceLimiter *self,
+            GPtrArray     *items,
+            const gint64  *totals)
+{
+  gint64 now = sluice_clock_now_us (self->clock);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const SluiceLimitItem *item = g_ptr_array_index (items, i);
+      SluiceLimitUsageInfo *info = g_hash_table_lookup (self->usage, item->key);
+
+      if (info == NULL)
+        {
+          info = g_new0 (SluiceLimitUsageInfo, 1);
+          g_hash_table_insert (self->usage, g_strdup (item->key), info);
+        }
+      g_free (info->label);
+      g_free (info->code);
+      info->label = g_strdup (item->label);
+      info->code = g_strdup (item->code);
+      info->kind = item->kind;
+      info->budget = item->budget;
+      info->window_s = item->window_s;
+      info->limit = item->limit;
+      info->used = totals[i];
+      info->updated_at_us = now;
+    }
+}
+
+static int
+compare_usage (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (((const SluiceLimitUsageInfo *) a)->label,
+                    ((const SluiceLimitUsageInfo *) b)->label);
+}
+
+/**
+ * sluice_limiter_dup_usage:
+ * @self: a limiter
+ *
+ * What each counter held the last time a decision touched it: the limits'
+ * headroom and the budgets' burn for the console and /metrics. Counters of
+ * a sliding window drain as time passes; @updated_at_us says how old each
+ * reading is.
+ *
+ * Returns: (transfer full) (element-type SluiceLimitUsageInfo): the counters,
+ *   sorted by label
+ */
+GArray *
+sluice_limiter_dup_usage (SluiceLimiter *self)
+{
+  GArray *list = g_array_new (FALSE, TRUE, sizeof (SluiceLimitUsageInfo));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (SLUICE_IS_LIMITER (self), list);
+
+  g_array_set_clear_func (list, (GDestroyNotify) sluice_limit_usage_info_clear);
+  g_hash_table_iter_init (&iter, self->usage);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SluiceLimitUsageInfo copy = *(SluiceLimitUsageInfo *) value;
+
+      copy.label = g_strdup (copy.label);
+      copy.code = g_strdup (copy.code);
+      g_array_append_val (list, copy);
+    }
+  g_array_sort (list, compare_usage);
+  return list;
+}
+
 /* Alerts each configured fraction of a budget that usage crossed upwards,
  * at most once per window length per counter and fraction. */
 static void
@@ -96,6 +188,7 @@ check_alerts (SluiceLimiter *self,
   const SluiceBudgetConfig *budgets = sluice_config_get_budgets (self->config);
   gint64 now_s = sluice_clock_now_us (self->clock) / G_USEC_PER_SEC;
 
+  note_usage (self, items, totals);
   for (guint i = 0; i < items->len; i++)
     {
       const SluiceLimitItem *item = g_ptr_array_index (items, i);
@@ -175,6 +268,7 @@ sluice_limiter_finalize (GObject *object)
 
   g_clear_pointer (&self->learned, g_hash_table_unref);
   g_clear_pointer (&self->alerted, g_hash_table_unref);
+  g_clear_pointer (&self->usage, g_hash_table_unref);
 
   G_OBJECT_CLASS (sluice_limiter_parent_class)->finalize (object);
 }
@@ -207,6 +301,7 @@ sluice_limiter_init (SluiceLimiter *self)
 {
   self->learned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->alerted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->usage = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, usage_info_free);
 }
 
 /**

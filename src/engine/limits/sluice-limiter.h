@@ -38,6 +38,31 @@ typedef enum
 
 GQuark sluice_limit_error_quark (void);
 
+/**
+ * SluiceLimitUsageInfo:
+ * @label: e.g. "user alice: tokens per hour"
+ * @code: e.g. "budget.user_tokens_per_hour"
+ * @kind: 0 requests, 1 tokens, 2 micro-dollars, 3 in flight
+ * @budget: whether it is a budget (else a rate limit)
+ * @window_s: the window, 0 for in-flight gauges
+ * @limit: the limit
+ * @used: the count at @updated_at_us
+ * @updated_at_us: wall clock of the reading
+ */
+typedef struct
+{
+  char     *label;
+  char     *code;
+  int       kind;
+  gboolean  budget;
+  gint64    window_s;
+  gint64    limit;
+  gint64    used;
+  gint64    updated_at_us;
+} SluiceLimitUsageInfo;
+
+void sluice_limit_usage_info_clear (SluiceLimitUsageInfo *info);
+
 #define SLUICE_TYPE_RESERVATION (sluice_reservation_get_type ())
 
 G_DECLARE_FINAL_TYPE (SluiceReservation, sluice_reservation, SLUICE, RESERVATION, GObject)
@@ -76,6 +101,7 @@ SluiceReservation  *sluice_limiter_reserve_finish       (SluiceLimiter       *se
                                                          GAsyncResult        *result,
                                                          gint64              *retry_at_us,
                                                          GError             **error);
+GArray             *sluice_limiter_dup_usage            (SluiceLimiter       *self);
 void                sluice_limiter_observe_provider_headers
                                                         (SluiceLimiter       *self,
                                                          const char          *model,
