@@ -791,8 +791,8 @@ reserve (GTask                   *task,
   RequestState *state = g_task_get_task_data (task);
   gint64 max_tokens = sluice_request_get_max_tokens (state->request);
 
-  state->reserved_out = max_tokens > 0 ? MIN (max_tokens, mc->max_output_tokens)
-                                       : mc->max_output_tokens;
+  /* The worst case: what the caller allows, else the model's most. */
+  state->reserved_out = max_tokens > 0 ? max_tokens : mc->max_output_tokens;
   sluice_limiter_reserve_async (state->limiter, sluice_request_get_user (state->request),
                                 mc->name, state->estimate_in, state->reserved_out,
                                 g_task_get_cancellable (task), reserved_cb, task);

@@ -53,9 +53,9 @@ cat > "$tmp/config.json" <<JSON
     { "name": "beta", "kind": "mock", "mock": { "seed": 2, "latency_ms": { "p50": 0, "p99": 0 } } } ],
   "models": [
     { "name": "alpha-large", "provider": "alpha", "upstream": "alpha-large-1",
-      "price_in": 3, "price_out": 15, "context_window": 200000 },
+      "price_in": 3, "price_out": 15, "context_window": 200000, "max_output_tokens": 1000 },
     { "name": "beta-small", "provider": "beta", "upstream": "beta-small-1",
-      "price_in": 0.15, "price_out": 0.6, "context_window": 128000 } ],
+      "price_in": 0.15, "price_out": 0.6, "context_window": 128000, "max_output_tokens": 1000 } ],
   "chains": { "main": ["alpha-large", "beta-small"], "small": ["beta-small"] },
   "aliases": { "fast": "small" },
   "routing": { "default": "main" },

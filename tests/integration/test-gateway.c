@@ -473,7 +473,7 @@ test_refused (Fixture       *f,
   g_assert_cmpuint (r->status, ==, 429);
   g_assert_nonnull (gateway_header (r, "Retry-After"));
   g_assert_cmpstr (gateway_path_string (r->json, "$.error.type"), ==, "rate_limit_error");
-  g_assert_nonnull (strstr (gateway_path_string (r->json, "$.error.message"), "cap per request"));
+  g_assert_nonnull (strstr (gateway_path_string (r->json, "$.error.message"), "tokens per request"));
   g_assert_nonnull (gateway_header (r, "x-sluice-request-id"));
 
   a = gateway_post_json (f, "/v1/messages",
