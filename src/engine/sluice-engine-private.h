@@ -6,6 +6,7 @@
 #pragma once
 
 #include "sluice-breaker.h"
+#include "sluice-cache.h"
 #include "sluice-engine.h"
 #include "sluice-limiter.h"
 #include "sluice-metrics.h"
@@ -26,6 +27,7 @@ struct _SluiceEngine
   SluiceRetryBudget  *retry_budget;
   SluiceStormGuard   *storm_guard;
   SluiceLimiter      *limiter;
+  SluiceCache        *cache;
 
   GMutex          mutex;            /* guards config and snapshot */
   SluiceConfig   *config;
@@ -34,6 +36,7 @@ struct _SluiceEngine
 
   GHashTable     *providers;        /* name -> SluiceProvider */
   GSource        *snapshot_source;
+  GQueue          recent_alerts;    /* SluiceSnapshotAlert*, newest first */
   guint           snapshot_interval_ms;
   gint64          last_publish_us;
   guint64         n_requests;

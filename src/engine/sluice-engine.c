@@ -39,6 +39,7 @@ enum {
 static guint signals [N_SIGNALS];
 
 static void stop_snapshot_timer (SluiceEngine *self);
+static void alert_free (gpointer data);
 
 static void
 sluice_engine_dispose (GObject *object)
@@ -65,10 +66,12 @@ sluice_engine_finalize (GObject *object)
   g_clear_object (&self->retry_budget);
   g_clear_object (&self->storm_guard);
   g_clear_object (&self->limiter);
+  g_clear_object (&self->cache);
   g_clear_object (&self->clock);
   g_clear_object (&self->config);
   g_clear_pointer (&self->snapshot, sluice_snapshot_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_queue_clear_full (&self->recent_alerts, alert_free);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sluice_engine_parent_class)->finalize (object);
@@ -359,15 +362,38 @@ restore_cost_today (SluiceEngine *self)
   sluice_metrics_add_cost_today (self->metrics, total);
 }
 
+
+#define MAX_RECENT_ALERTS 50
+
 static void
-breaker_changed_cb (SluiceEngine *self,
-                    const char   *key,
-                    int           old_state,
-                    int           new_state,
-                    const char   *reason)
+alert_free (gpointer data)
 {
-  g_message ("Breaker of %s is %s: %s", key,
-             sluice_breaker_state_to_string (new_state), reason);
+  SluiceSnapshotAlert *alert = data;
+
+  g_free (alert->severity);
+  g_free (alert->code);
+  g_free (alert->message);
+  g_free (alert);
+}
+
+/* Until the observability part keeps alerts for good, the engine keeps the
+ * latest few for the snapshot and logs each one. */
+static void
+raise_alert (SluiceEngine *self,
+             const char   *severity,
+             const char   *code,
+             const char   *message)
+{
+  SluiceSnapshotAlert *alert = g_new0 (SluiceSnapshotAlert, 1);
+
+  g_message ("Alert (%s) %s: %s", severity, code, message);
+  alert->time_us = sluice_clock_now_us (self->clock);
+  alert->severity = g_strdup (severity);
+  alert->code = g_strdup (code);
+  alert->message = g_strdup (message);
+  g_queue_push_head (&self->recent_alerts, alert);
+  while (g_queue_get_length (&self->recent_alerts) > MAX_RECENT_ALERTS)
+    alert_free (g_queue_pop_tail (&self->recent_alerts));
   sluice_metrics_note_breaker_change (self->metrics);
 }
 
@@ -377,7 +403,23 @@ limiter_alert_cb (SluiceEngine *self,
                   const char   *code,
                   const char   *message)
 {
-  g_message ("Alert (%s) %s: %s", severity, code, message);
+  raise_alert (self, severity, code, message);
+}
+
+static void
+breaker_changed_cb (SluiceEngine *self,
+                    const char   *key,
+                    int           old_state,
+                    int           new_state,
+                    const char   *reason)
+{
+  g_autofree char *message = g_strdup_printf ("The breaker of %s is %s: %s", key,
+                                              sluice_breaker_state_to_string (new_state), reason);
+
+  raise_alert (self, new_state == SLUICE_BREAKER_OPEN ? "critical" : "info",
+               new_state == SLUICE_BREAKER_OPEN ? "breaker.open"
+               : new_state == SLUICE_BREAKER_HALF_OPEN ? "breaker.half_open" : "breaker.closed",
+               message);
 }
 
 static gboolean
@@ -415,6 +457,40 @@ start_snapshot_timer (SluiceEngine *self)
   g_source_set_callback (self->snapshot_source, snapshot_tick_cb, self, NULL);
   g_source_set_name (self->snapshot_source, "[sluice] snapshot");
   g_source_attach (self->snapshot_source, self->context);
+}
+
+static SluiceCache *
+build_cache (SluiceEngine  *self,
+             SluiceConfig  *config,
+             GError       **error)
+{
+  const SluiceCacheConfig *cc = sluice_config_get_cache (config);
+  SluiceCacheSettings settings;
+
+  sluice_cache_settings_init (&settings);
+  settings.max_entries = cc->max_entries;
+  settings.max_bytes = (guint64) cc->max_bytes;
+  settings.max_temperature = cc->max_temperature;
+  settings.stale_grace_s = cc->stale_grace_s;
+  settings.filler_words = (const char * const *) cc->filler_words;
+  settings.local_threshold = cc->local_threshold;
+  return sluice_cache_new (self->clock, self->store, NULL, &settings, error);
+}
+
+static gboolean
+cache_moved (SluiceConfig *old,
+             SluiceConfig *new)
+{
+  const SluiceCacheConfig *a = sluice_config_get_cache (old);
+  const SluiceCacheConfig *b = sluice_config_get_cache (new);
+  gboolean same_words = (a->filler_words == NULL && b->filler_words == NULL) ||
+                        (a->filler_words != NULL && b->filler_words != NULL &&
+                         g_strv_equal ((const char * const *) a->filler_words,
+                                       (const char * const *) b->filler_words));
+
+  return a->max_entries != b->max_entries || a->max_bytes != b->max_bytes ||
+         a->max_temperature != b->max_temperature || a->stale_grace_s != b->stale_grace_s ||
+         a->local_threshold != b->local_threshold || !same_words;
 }
 
 /**
@@ -466,6 +542,11 @@ sluice_engine_new (const char   *db_path,
     return NULL;
   g_signal_connect_object (self->limiter, "alert", G_CALLBACK (limiter_alert_cb),
                            self, G_CONNECT_SWAPPED);
+
+  /* The cache reloads its persisted entries. */
+  self->cache = build_cache (self, config, error);
+  if (self->cache == NULL)
+    return NULL;
   providers = build_providers (self, config, error);
   if (providers == NULL)
     return NULL;
@@ -563,6 +644,7 @@ sluice_engine_apply_config (SluiceEngine  *self,
 {
   g_autoptr(GHashTable) providers = NULL;
   g_autoptr(SluiceLimiter) limiter = NULL;
+  g_autoptr(SluiceCache) cache = NULL;
   g_autofree char *json = NULL;
   gint64 version;
 
@@ -582,6 +664,12 @@ sluice_engine_apply_config (SluiceEngine  *self,
           !sluice_limiter_rebuild_from_ledger (limiter, self->store, error))
         return FALSE;
     }
+  if (cache_moved (self->config, config))
+    {
+      cache = build_cache (self, config, error);
+      if (cache == NULL)
+        return FALSE;
+    }
 
   json = sluice_config_to_json (config);
   version = sluice_store_save_config_version (self->store, json,
@@ -590,6 +678,8 @@ sluice_engine_apply_config (SluiceEngine  *self,
   if (version <= 0)
     return FALSE;
 
+  if (cache != NULL)
+    g_set_object (&self->cache, cache);
   if (limiter != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->limiter, self);
@@ -730,6 +820,35 @@ decorate_snapshot (SluiceEngine   *self,
                    SluiceSnapshot *snapshot)
 {
   g_autoptr(GArray) breakers = sluice_breaker_board_list (self->breakers);
+  g_autoptr(GArray) usage = sluice_limiter_dup_usage (self->limiter);
+  SluiceCacheStats cache;
+
+  sluice_cache_get_stats (self->cache, &cache);
+  snapshot->cache = (SluiceSnapshotCache) {
+    .hits_exact = cache.hits_exact, .hits_semantic = cache.hits_semantic,
+    .hits_stale = cache.hits_stale, .misses = cache.misses, .bypassed = cache.bypassed,
+    .stores = cache.stores, .evictions = cache.evictions, .tokens_saved = cache.tokens_saved,
+    .usd_saved = cache.usd_saved, .n_entries = cache.n_entries, .n_bytes = cache.n_bytes,
+  };
+  for (guint i = 0; i < usage->len; i++)
+    {
+      const SluiceLimitUsageInfo *u = &g_array_index (usage, SluiceLimitUsageInfo, i);
+      SluiceSnapshotLimit limit = {
+        g_strdup (u->label), g_strdup (u->code), u->kind, u->budget, u->window_s,
+        u->limit, u->used, u->updated_at_us,
+      };
+
+      g_array_append_val (snapshot->limits, limit);
+    }
+  for (const GList *l = self->recent_alerts.head; l != NULL; l = l->next)
+    {
+      const SluiceSnapshotAlert *a = l->data;
+      SluiceSnapshotAlert copy = {
+        a->time_us, g_strdup (a->severity), g_strdup (a->code), g_strdup (a->message),
+      };
+
+      g_array_append_val (snapshot->alerts, copy);
+    }
 
   for (guint i = 0; i < sluice_config_get_n_models (self->config); i++)
     {

@@ -41,6 +41,8 @@ typedef struct
   gint64              outside_us;    /* provider calls and waits */
   gboolean            streamed;
   SluiceLimiter      *limiter;
+  SluiceCache        *cache;
+  const SluiceTtlPolicy *policy;     /* the task's cache policy, or NULL */
   SluiceReservation  *reservation;   /* the current model's, if any */
   gint64              reserved_out;  /* output tokens it covers */
   gsize               streamed_bytes;
@@ -70,6 +72,7 @@ request_state_free (gpointer data)
     sluice_reservation_release (state->reservation);
   g_clear_object (&state->reservation);
   g_clear_object (&state->limiter);
+  g_clear_object (&state->cache);
   g_free (state->refusal);
   g_clear_object (&state->attempt_cancellable);
   if (state->threshold_cancellable != NULL)
@@ -93,19 +96,6 @@ now_mono (RequestState *state)
 #define TRACE(state, stage, duration, what, ...) \
   sluice_trace_add ((state)->trace, (stage), now_mono (state), (duration), (what), __VA_ARGS__)
 
-static char *
-new_request_id (void)
-{
-  g_autofree char *uuid = g_uuid_string_random ();
-  GString *id = g_string_new ("req_");
-
-  for (const char *p = uuid; *p != '\0' && id->len < 28; p++)
-    {
-      if (*p != '-')
-        g_string_append_c (id, *p);
-    }
-  return g_string_free (id, FALSE);
-}
 
 
 static gboolean
@@ -133,6 +123,88 @@ settle_reservation (RequestState      *state,
     return;
   sluice_reservation_settle (state->reservation, usage->input_tokens, usage->output_tokens, cost_usd);
   g_clear_object (&state->reservation);
+}
+
+/* cache entries: what is kept of an answer, and how one is served */
+
+static void
+fill_query (RequestState     *state,
+            SluiceCacheQuery *query)
+{
+  memset (query, 0, sizeof *query);
+  query->scope = sluice_request_get_user (state->request);
+  query->model = state->response->route;
+  query->messages = sluice_request_get_messages (state->request);
+  query->temperature = MAX (sluice_request_get_temperature (state->request), 0);
+  query->policy = state->policy;
+  query->cache_control = sluice_request_get_cache_control (state->request);
+}
+
+static char *
+payload_for (SluiceResponse *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "content");
+  json_builder_add_string_value (b, r->content);
+  json_builder_set_member_name (b, "finish_reason");
+  json_builder_add_string_value (b, r->finish_reason);
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, r->model);
+  json_builder_set_member_name (b, "provider");
+  json_builder_add_string_value (b, r->provider);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* Keeps a fresh answer for the next request like it; nothing waits on it. */
+static void
+store_answer (RequestState *state)
+{
+  SluiceResponse *r = state->response;
+  g_autofree char *payload = NULL;
+  SluiceCacheQuery query;
+
+  if (state->policy == NULL || state->policy->tier == SLUICE_CACHE_TIER_NONE ||
+      r->status != SLUICE_REQUEST_STATUS_OK || r->cache_status == SLUICE_CACHE_STATUS_EXACT ||
+      r->cache_status == SLUICE_CACHE_STATUS_SEMANTIC || g_strcmp0 (r->finish_reason, "stop") != 0)
+    return;
+
+  fill_query (state, &query);
+  payload = payload_for (r);
+  sluice_cache_store_async (state->cache, &query, payload,
+                            r->usage.input_tokens + r->usage.output_tokens, r->cost_usd,
+                            NULL, NULL, NULL);
+}
+
+/* Answers from a cache entry: the request costs nothing and calls nobody. */
+static gboolean
+serve_entry (GTask             *task,
+             SluiceCacheResult *result)
+{
+  RequestState *state = g_task_get_task_data (task);
+  SluiceResponse *r = state->response;
+  g_autoptr(JsonNode) node = json_from_string (result->entry->payload, NULL);
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  r->content = g_strdup (json_object_get_string_member_with_default (object, "content", ""));
+  r->finish_reason = g_strdup (json_object_get_string_member_with_default (object, "finish_reason", "stop"));
+  r->model = g_strdup (json_object_get_string_member_with_default (object, "model", NULL));
+  r->provider = g_strdup (json_object_get_string_member_with_default (object, "provider", NULL));
+  r->cache_status = result->status;
+  r->status = result->status == SLUICE_CACHE_STATUS_STALE ? SLUICE_REQUEST_STATUS_DEGRADED
+                                                          : SLUICE_REQUEST_STATUS_OK;
+  r->error_class = SLUICE_ERROR_CLASS_NONE;
+  r->ttft_us = now_mono (state) - state->start_us;
+  if (state->on_delta != NULL && sluice_request_get_stream (state->request))
+    state->on_delta (r->content, state->on_delta_data);
+  return TRUE;
 }
 
 /* Ownership: the functions of the dispatch chain below each take over one
@@ -230,8 +302,50 @@ cancelled (GTask      *task,
 
 /* degrade */
 
+static void give_up (GTask *task);
+
+static void
+stale_looked_up_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+  g_autoptr(SluiceCacheResult) found = NULL;
+
+  found = sluice_cache_lookup_finish (SLUICE_CACHE (object), result, NULL);
+  if (found != NULL && found->status == SLUICE_CACHE_STATUS_STALE && serve_entry (task, found))
+    {
+      TRACE (state, SLUICE_STAGE_DEGRADE, 0, "stale",
+             "every model failed; serving an expired answer marked stale (%s)", found->detail);
+      g_free (state->response->error_message);
+      state->response->error_message = g_strdup (state->failures->str);
+      settle (g_steal_pointer (&task));
+      return;
+    }
+  give_up (g_steal_pointer (&task));
+}
+
+/* When every model failed, an expired answer to the same question is
+ * better than none; it goes out marked stale. */
 static void
 degrade (GTask *task)
+{
+  RequestState *state = g_task_get_task_data (task);
+  SluiceCacheQuery query;
+
+  if (state->policy != NULL && state->policy->tier != SLUICE_CACHE_TIER_NONE &&
+      state->response->error_class != SLUICE_ERROR_CLASS_NONE)
+    {
+      fill_query (state, &query);
+      sluice_cache_lookup_async (state->cache, &query, TRUE, NULL, stale_looked_up_cb, task);
+      return;
+    }
+  give_up (task);
+}
+
+static void
+give_up (GTask *task)
 {
   RequestState *state = g_task_get_task_data (task);
   g_autofree char *message = NULL;
@@ -533,6 +647,7 @@ attempt_done_cb (GObject      *object,
                ? state->call_start_us - state->start_us + state->call->ttft_us : -1;
   r->fallback_depth = state->chain_index;
   settle_reservation (state, &completion->usage, r->cost_usd);
+  store_answer (state);
   settle (g_steal_pointer (&task));
 }
 
@@ -945,25 +1060,48 @@ storm_guard_passes (GTask *task)
   return FALSE;
 }
 
-/* cache: the tiers arrive with the caching issue; until then the stage says
- * which policy applies and that it was not consulted. */
-static void
-consult_cache (RequestState *state)
-{
-  const char *task_type = sluice_request_get_task (state->request);
-  const SluiceTtlPolicy *policy = NULL;
+/* cache */
 
-  if (task_type != NULL)
-    policy = sluice_config_lookup_ttl_policy (state->config, task_type);
-  state->response->cache_status = SLUICE_CACHE_STATUS_NONE;
-  if (policy == NULL || policy->tier == SLUICE_CACHE_TIER_NONE)
-    TRACE (state, SLUICE_STAGE_CACHE, 0, "cache", "no cache policy applies to task %s",
-           task_type != NULL ? task_type : "unspecified");
-  else
-    TRACE (state, SLUICE_STAGE_CACHE, 0, "cache",
-           "policy for %s: %s tier, %" G_GINT64_FORMAT " s; no cache store in this build",
-           task_type, policy->tier == SLUICE_CACHE_TIER_EXACT ? "exact" : "semantic",
-           policy->ttl_s);
+static void
+cache_looked_up_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+  g_autoptr(SluiceCacheResult) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  found = sluice_cache_lookup_finish (SLUICE_CACHE (object), result, &error);
+  if (found == NULL)
+    {
+      cancelled (g_steal_pointer (&task), "the cache lookup");
+      return;
+    }
+
+  state->response->cache_status = found->status;
+  TRACE (state, SLUICE_STAGE_CACHE, 0, "cache", "%s", found->detail);
+  if ((found->status == SLUICE_CACHE_STATUS_EXACT || found->status == SLUICE_CACHE_STATUS_SEMANTIC) &&
+      serve_entry (task, found))
+    {
+      settle (g_steal_pointer (&task));
+      return;
+    }
+  dispatch_next (g_steal_pointer (&task));
+}
+
+static void
+consult_cache (GTask *task)
+{
+  RequestState *state = g_task_get_task_data (task);
+  const char *task_type = sluice_request_get_task (state->request);
+  SluiceCacheQuery query;
+
+  state->policy = task_type != NULL ? sluice_config_lookup_ttl_policy (state->config, task_type)
+                                    : NULL;
+  fill_query (state, &query);
+  sluice_cache_lookup_async (state->cache, &query, FALSE, g_task_get_cancellable (task),
+                             cache_looked_up_cb, task);
 }
 
 void
@@ -974,7 +1112,9 @@ _sluice_engine_run_pipeline (SluiceEngine    *self,
                              GTask           *task)
 {
   RequestState *state = g_new0 (RequestState, 1);
-  g_autofree char *request_id = new_request_id ();
+  g_autofree char *request_id = sluice_request_get_id (request) != NULL
+                                ? g_strdup (sluice_request_get_id (request))
+                                : sluice_request_new_id ();
   g_autoptr(GError) error = NULL;
 
   state->engine = g_object_ref (self);
@@ -983,6 +1123,7 @@ _sluice_engine_run_pipeline (SluiceEngine    *self,
   state->config = g_object_ref (self->config);
   state->providers = g_hash_table_ref (self->providers);
   state->limiter = g_object_ref (self->limiter);
+  state->cache = g_object_ref (self->cache);
   g_mutex_unlock (&self->mutex);
   state->on_delta = on_delta;
   state->on_delta_data = on_delta_data;
@@ -1008,6 +1149,5 @@ _sluice_engine_run_pipeline (SluiceEngine    *self,
   if (!storm_guard_passes (task))
     return;
 
-  consult_cache (state);
-  dispatch_next (g_object_ref (task));
+  consult_cache (g_object_ref (task));
 }

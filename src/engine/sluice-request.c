@@ -258,6 +258,8 @@ struct _SluiceRequest
   GObject    parent_instance;
 
   GPtrArray *messages;
+  char      *id;
+  char      *cache_control;
   char      *model;
   char      *task;
   char      *user;
@@ -275,6 +277,8 @@ sluice_request_finalize (GObject *object)
   SluiceRequest *self = SLUICE_REQUEST (object);
 
   g_clear_pointer (&self->messages, g_ptr_array_unref);
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->cache_control, g_free);
   g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->task, g_free);
   g_clear_pointer (&self->user, g_free);
@@ -346,6 +350,8 @@ sluice_request_set_##field (SluiceRequest *self,                  \
   self->field = (value != NULL && *value != '\0') ? g_strdup (value) : NULL; \
 }
 
+STRING_ACCESSORS (id)
+STRING_ACCESSORS (cache_control)
 STRING_ACCESSORS (model)
 STRING_ACCESSORS (task)
 STRING_ACCESSORS (user)
@@ -416,6 +422,27 @@ sluice_request_set_deferrable (SluiceRequest *self,
   g_return_if_fail (SLUICE_IS_REQUEST (self));
 
   self->deferrable = !!deferrable;
+}
+
+/**
+ * sluice_request_new_id:
+ *
+ * Returns: (transfer full): a new request id, `req_` and 24 hex digits;
+ *   a caller that needs the id before the answer (a streaming gateway
+ *   sending headers) sets it with sluice_request_set_id()
+ */
+char *
+sluice_request_new_id (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  GString *id = g_string_new ("req_");
+
+  for (const char *p = uuid; *p != '\0' && id->len < 28; p++)
+    {
+      if (*p != '-')
+        g_string_append_c (id, *p);
+    }
+  return g_string_free (id, FALSE);
 }
 
 /**

@@ -99,7 +99,14 @@ void           sluice_request_set_stream         (SluiceRequest *self,
 gboolean       sluice_request_get_deferrable     (SluiceRequest *self);
 void           sluice_request_set_deferrable     (SluiceRequest *self,
                                                   gboolean       deferrable);
+const char    *sluice_request_get_id             (SluiceRequest *self);
+void           sluice_request_set_id             (SluiceRequest *self,
+                                                  const char    *id);
+const char    *sluice_request_get_cache_control  (SluiceRequest *self);
+void           sluice_request_set_cache_control  (SluiceRequest *self,
+                                                  const char    *cache_control);
 char          *sluice_request_dup_prompt_text    (SluiceRequest *self);
+char          *sluice_request_new_id             (void);
 
 /* SluiceResponse: what the engine answered; immutable once reported. */
 

@@ -488,6 +488,24 @@ test_snapshot (Fixture       *f,
   g_assert_cmpuint (alpha->calls, ==, 3);
   g_assert_cmpint (alpha->health, ==, SLUICE_MODEL_HEALTH_HEALTHY);
 
+  /* The limits the requests touched, with what they used. */
+  {
+    gboolean found_global = FALSE;
+
+    for (guint i = 0; i < sluice_snapshot_get_n_limits (snapshot); i++)
+      {
+        const SluiceSnapshotLimit *limit = sluice_snapshot_get_limit (snapshot, i);
+
+        if (g_strcmp0 (limit->code, "budget.global_tokens_per_hour") == 0)
+          {
+            found_global = TRUE;
+            g_assert_cmpint (limit->used, >, 0);
+            g_assert_cmpint (limit->limit, ==, 5000000);
+          }
+      }
+    g_assert_true (found_global);
+  }
+
   /* A restart reads today's spending back from the ledger. */
   g_clear_object (&f->engine);
   f->engine = open_engine (f);
@@ -545,6 +563,9 @@ test_breaker_cycle (Fixture       *f,
   snapshot = sluice_engine_dup_snapshot (f->engine);
   g_assert_cmpint (sluice_snapshot_lookup_model (snapshot, "alpha-large")->breaker_state, ==,
                    SLUICE_BREAKER_OPEN);
+  g_assert_cmpuint (sluice_snapshot_get_n_alerts (snapshot), >=, 1);
+  g_assert_cmpstr (sluice_snapshot_get_alert (snapshot, 0)->code, ==, "breaker.open");
+  g_assert_cmpstr (sluice_snapshot_get_alert (snapshot, 0)->severity, ==, "critical");
 
   /* After the cooldown: one probe, which fails, and the breaker re-opens. */
   sluice_clock_advance (f->clock, 61 * G_USEC_PER_SEC);
@@ -741,6 +762,114 @@ test_restart_keeps_spending (Fixture       *f,
   g_assert_nonnull (strstr (sluice_response_get_error_message (third), "user bob: tokens per hour"));
 }
 
+
+static SluiceResponse *
+ask_as (Fixture    *f,
+        const char *user,
+        const char *task_type,
+        const char *prompt,
+        const char *cache_control)
+{
+  g_autoptr(SluiceRequest) request = make_request (prompt);
+  g_autoptr(GError) error = NULL;
+  SluiceResponse *r;
+
+  sluice_request_set_user (request, user);
+  sluice_request_set_task (request, task_type);
+  sluice_request_set_cache_control (request, cache_control);
+  r = run (f, request, NULL, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+/* Exact tier: a normalised repeat is answered from the cache, for nothing,
+ * and only for the same tenant; the entry expires with its policy's TTL and
+ * survives a restart. */
+static void
+test_cache_exact (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(SluiceResponse) first = NULL, again = NULL, other_user = NULL,
+                            bypass = NULL, restarted = NULL, expired = NULL;
+  g_autoptr(SluiceSnapshot) snapshot = NULL;
+
+  first = ask_as (f, "alice", "classification", "Is this message spam? Buy cheap pills now", NULL);
+  g_assert_cmpint (sluice_response_get_cache_status (first), ==, SLUICE_CACHE_STATUS_MISS);
+  g_assert_cmpuint (calls_of (f, "beta"), ==, 1);
+
+  again = ask_as (f, "alice", "classification", "is this message SPAM?  buy cheap pills now!", NULL);
+  g_assert_cmpint (sluice_response_get_cache_status (again), ==, SLUICE_CACHE_STATUS_EXACT);
+  g_assert_cmpstr (sluice_response_get_content (again), ==, sluice_response_get_content (first));
+  g_assert_cmpfloat (sluice_response_get_cost_usd (again), ==, 0);
+  g_assert_cmpuint (calls_of (f, "beta"), ==, 1);
+
+  other_user = ask_as (f, "bob", "classification", "Is this message spam? Buy cheap pills now", NULL);
+  g_assert_cmpint (sluice_response_get_cache_status (other_user), ==, SLUICE_CACHE_STATUS_MISS);
+  g_assert_cmpuint (calls_of (f, "beta"), ==, 2);
+
+  bypass = ask_as (f, "alice", "classification", "Is this message spam? Buy cheap pills now", "no-cache");
+  g_assert_cmpint (sluice_response_get_cache_status (bypass), !=, SLUICE_CACHE_STATUS_EXACT);
+  g_assert_cmpuint (calls_of (f, "beta"), ==, 3);
+
+  sluice_engine_publish_snapshot (f->engine);
+  snapshot = sluice_engine_dup_snapshot (f->engine);
+  g_assert_cmpuint (sluice_snapshot_get_totals (snapshot)->cache_hits, ==, 1);
+  g_assert_cmpuint (sluice_snapshot_get_cache (snapshot)->hits_exact, ==, 1);
+  g_assert_cmpuint (sluice_snapshot_get_cache (snapshot)->n_entries, >=, 2);
+  g_assert_cmpfloat (sluice_snapshot_get_cache (snapshot)->usd_saved, >, 0);
+
+  g_clear_object (&f->engine);
+  f->engine = open_engine (f);
+  restarted = ask_as (f, "alice", "classification", "Is this message spam? Buy cheap pills now", NULL);
+  g_assert_cmpint (sluice_response_get_cache_status (restarted), ==, SLUICE_CACHE_STATUS_EXACT);
+
+  /* Classification keeps 48 h. */
+  sluice_clock_advance (f->clock, 49LL * 3600 * G_USEC_PER_SEC);
+  expired = ask_as (f, "alice", "classification", "Is this message spam? Buy cheap pills now", NULL);
+  g_assert_cmpint (sluice_response_get_cache_status (expired), ==, SLUICE_CACHE_STATUS_MISS);
+}
+
+/* Semantic tier: a paraphrase hits, a near miss with different key terms
+ * does not. */
+static void
+test_cache_semantic (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(SluiceResponse) first = NULL, paraphrase = NULL, different = NULL;
+
+  first = ask_as (f, "alice", "qa", "How do I reset my password?", NULL);
+  g_assert_cmpint (sluice_response_get_cache_status (first), ==, SLUICE_CACHE_STATUS_MISS);
+  paraphrase = ask_as (f, "alice", "qa", "How can I reset my password?", NULL);
+  g_assert_cmpint (sluice_response_get_cache_status (paraphrase), ==, SLUICE_CACHE_STATUS_SEMANTIC);
+  g_assert_cmpstr (sluice_response_get_content (paraphrase), ==, sluice_response_get_content (first));
+  different = ask_as (f, "alice", "qa", "How do I change my email?", NULL);
+  g_assert_cmpint (sluice_response_get_cache_status (different), ==, SLUICE_CACHE_STATUS_MISS);
+}
+
+/* When every provider is down, an expired answer is served, marked stale. */
+static void
+test_cache_stale (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *down = make_config (", \"errors\": {\"server\": 1.0}",
+                                       ", \"errors\": {\"server\": 1.0}", "");
+  g_autoptr(SluiceResponse) first = NULL, stale = NULL, unknown = NULL;
+
+  first = ask_as (f, "alice", "qa", "What are your opening hours?", NULL);
+  g_assert_cmpint (sluice_response_get_status (first), ==, SLUICE_REQUEST_STATUS_OK);
+  apply (f, down);
+  sluice_clock_advance (f->clock, 3LL * 3600 * G_USEC_PER_SEC);
+
+  stale = ask_as (f, "alice", "qa", "What are your opening hours?", NULL);
+  g_assert_cmpint (sluice_response_get_status (stale), ==, SLUICE_REQUEST_STATUS_DEGRADED);
+  g_assert_cmpint (sluice_response_get_cache_status (stale), ==, SLUICE_CACHE_STATUS_STALE);
+  g_assert_cmpstr (sluice_response_get_content (stale), ==, sluice_response_get_content (first));
+  g_assert_true (trace_has (stale, SLUICE_STAGE_DEGRADE, "stale", NULL));
+
+  unknown = ask_as (f, "alice", "qa", "Do you ship to Canada?", NULL);
+  g_assert_cmpint (sluice_response_get_status (unknown), ==, SLUICE_REQUEST_STATUS_ERROR);
+}
+
 static void
 test_default_config (void)
 {
@@ -791,6 +920,9 @@ main (int   argc,
   ADD ("latency-threshold", NULL, test_latency_threshold);
   ADD ("concurrent-budget", NULL, test_concurrent_budget);
   ADD ("restart-keeps-spending", NULL, test_restart_keeps_spending);
+  ADD ("cache-exact", NULL, test_cache_exact);
+  ADD ("cache-semantic", NULL, test_cache_semantic);
+  ADD ("cache-stale", NULL, test_cache_stale);
 
   return g_test_run ();
 }

@@ -71,6 +71,10 @@ _sluice_config_set_defaults (SluiceConfig *self)
     .n_alert_fractions = G_N_ELEMENTS (default_alert_fractions),
     .cut_streams = TRUE,
   };
+  self->cache = (SluiceCacheConfig) {
+    .max_entries = 10000, .max_bytes = 256 * 1024 * 1024, .max_temperature = 0.7,
+    .stale_grace_s = 86400, .local_threshold = 0, .filler_words = NULL,
+  };
   self->breaker = (SluiceBreakerConfig) {
     .consecutive_failures = 3, .error_ratio = 0.5, .window_s = 60,
     .min_requests = 10, .cooldown_s = 60, .max_cooldown_s = 600,
@@ -217,8 +221,46 @@ compare_by_task (gconstpointer a,
   return strcmp (pa->task, pb->task);
 }
 
+static gboolean
+read_filler_words (SluiceConfigParser  *parser,
+                   JsonNode            *node,
+                   const char          *path,
+                   gpointer             target,
+                   GError             **error)
+{
+  g_autoptr(GStrvBuilder) words = g_strv_builder_new ();
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return _sluice_config_fail (error, path, "must be an array of words");
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *item_path = _sluice_config_path_index (path, i);
+      const char *word;
+
+      if (!_sluice_config_get_string (json_array_get_element (array, i), item_path, &word, error))
+        return FALSE;
+      g_strv_builder_add (words, word);
+    }
+  g_strfreev (parser->config->cache.filler_words);
+  parser->config->cache.filler_words = g_strv_builder_end (words);
+  return TRUE;
+}
+
 static const SluiceFieldSpec cache_fields[] = {
   { "policies", SLUICE_FIELD_CUSTOM, .func = read_policies },
+  { "max_entries", SLUICE_FIELD_UINT, .offset = G_STRUCT_OFFSET (SluiceCacheConfig, max_entries),
+    .min = 0, .max = 100000000 },
+  { "max_bytes", SLUICE_FIELD_INT64, .offset = G_STRUCT_OFFSET (SluiceCacheConfig, max_bytes),
+    .min = 0, .max = 1099511627776.0 },
+  { "max_temperature", SLUICE_FIELD_DOUBLE,
+    .offset = G_STRUCT_OFFSET (SluiceCacheConfig, max_temperature), .min = 0, .max = 2 },
+  { "stale_grace_s", SLUICE_FIELD_INT64, .offset = G_STRUCT_OFFSET (SluiceCacheConfig, stale_grace_s),
+    .min = 0, .max = 31536000 },
+  { "local_threshold", SLUICE_FIELD_DOUBLE,
+    .offset = G_STRUCT_OFFSET (SluiceCacheConfig, local_threshold), .min = 0, .max = 1 },
+  { "filler_words", SLUICE_FIELD_CUSTOM, .func = read_filler_words },
   { NULL }
 };
 
@@ -229,7 +271,8 @@ _sluice_config_read_cache (SluiceConfigParser  *parser,
                            gpointer             target,
                            GError             **error)
 {
-  if (!_sluice_config_read_fields (parser, node, path, cache_fields, NULL, error))
+  if (!_sluice_config_read_fields (parser, node, path, cache_fields,
+                                   &parser->config->cache, error))
     return FALSE;
 
   /* Policies named in the document override the defaults of their task; the

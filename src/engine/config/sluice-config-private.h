@@ -37,6 +37,7 @@ struct _SluiceConfig
   GHashTable             *key_hash_index;
 
   char                   *default_chain;
+  SluiceCacheConfig       cache;
   SluiceBudgetConfig      budgets;
   SluiceLimitsConfig      limits;
   SluiceCountersConfig    counters;

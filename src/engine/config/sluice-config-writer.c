@@ -160,6 +160,19 @@ build_cache (JsonBuilder  *builder,
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
+  add_int (builder, "max_entries", self->cache.max_entries);
+  add_int (builder, "max_bytes", self->cache.max_bytes);
+  add_double (builder, "max_temperature", self->cache.max_temperature);
+  add_int (builder, "stale_grace_s", self->cache.stale_grace_s);
+  add_double (builder, "local_threshold", self->cache.local_threshold);
+  if (self->cache.filler_words != NULL)
+    {
+      json_builder_set_member_name (builder, "filler_words");
+      json_builder_begin_array (builder);
+      for (guint i = 0; self->cache.filler_words[i] != NULL; i++)
+        json_builder_add_string_value (builder, self->cache.filler_words[i]);
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 }
 

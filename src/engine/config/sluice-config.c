@@ -75,6 +75,11 @@
  *                                                semantic only, default 0.95.
  *     Defaults: classification exact 48 h, code exact 3 h, creative none,
  *     extraction exact 36 h, qa semantic 2 h 0.95, summarisation exact 8 h.
+ *     Beside "policies": "max_entries": 10000 and "max_bytes": 268435456
+ *     (0 = no cap; LRU eviction past either), "max_temperature": 0.7 (above
+ *     it nothing is cached), "stale_grace_s": 86400 (expired entries kept
+ *     for degradation), "local_threshold": 0 (the local embedder's
+ *     calibrated 0.50), "filler_words": [ … ] (default: the built-in list).
  *
  *   "budgets": { "tokens_per_request": 50000, "user_tokens_per_hour": 200000,
  *                "user_tokens_per_day": 1000000,
@@ -221,6 +226,7 @@ sluice_config_finalize (GObject *object)
   g_clear_pointer (&self->users, g_ptr_array_unref);
 
   g_clear_pointer (&self->budgets.alert_fractions, g_free);
+  g_clear_pointer (&self->cache.filler_words, g_strfreev);
   g_clear_pointer (&self->limits.tokenizer_encoding, g_free);
   g_clear_pointer (&self->limits.tokenizer_path, g_free);
   g_clear_pointer (&self->counters.redis_url, g_free);
@@ -536,6 +542,20 @@ sluice_config_lookup_ttl_policy (SluiceConfig *self,
   g_return_val_if_fail (task != NULL, NULL);
 
   return g_hash_table_lookup (self->ttl_index, task);
+}
+
+/**
+ * sluice_config_get_cache:
+ *
+ * Returns: (transfer none): the cache's caps, temperature limit, stale
+ *   grace and normaliser words
+ */
+const SluiceCacheConfig *
+sluice_config_get_cache (SluiceConfig *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
+
+  return &self->cache;
 }
 
 const SluiceBudgetConfig *

@@ -108,6 +108,17 @@ typedef struct
   double           threshold;  /* semantic tier only */
 } SluiceTtlPolicy;
 
+/* The `"cache"` section's settings besides its policies. */
+typedef struct
+{
+  guint   max_entries;       /* 0 = no cap */
+  gint64  max_bytes;         /* 0 = no cap */
+  double  max_temperature;   /* above it nothing is cached */
+  gint64  stale_grace_s;     /* expired entries kept this long for degradation */
+  double  local_threshold;   /* the local embedder's; 0 = its calibrated one */
+  GStrv   filler_words;      /* NULL = the normaliser's built-in list */
+} SluiceCacheConfig;
+
 typedef struct
 {
   gint64  tokens_per_request;
@@ -217,6 +228,7 @@ const SluiceTtlPolicy        *sluice_config_get_ttl_policy     (SluiceConfig *se
                                                                 guint         index);
 const SluiceTtlPolicy        *sluice_config_lookup_ttl_policy  (SluiceConfig *self,
                                                                 const char   *task);
+const SluiceCacheConfig      *sluice_config_get_cache          (SluiceConfig *self);
 const SluiceBudgetConfig     *sluice_config_get_budgets        (SluiceConfig *self);
 const SluiceLimitsConfig     *sluice_config_get_limits         (SluiceConfig *self);
 const SluiceCountersConfig   *sluice_config_get_counters       (SluiceConfig *self);

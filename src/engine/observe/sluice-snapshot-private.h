@@ -16,6 +16,9 @@ struct _SluiceSnapshot
   gint64                config_version;
   SluiceSnapshotTotals  totals;
   GArray               *models;          /* SluiceModelStats */
+  SluiceSnapshotCache   cache;
+  GArray               *limits;          /* SluiceSnapshotLimit */
+  GArray               *alerts;          /* SluiceSnapshotAlert, newest first */
   double                rps_history[SLUICE_SNAPSHOT_HISTORY];
   guint                 n_rps_history;
 };

@@ -26,6 +26,25 @@ model_stats_clear (gpointer data)
   g_free (stats->provider);
 }
 
+static void
+limit_clear (gpointer data)
+{
+  SluiceSnapshotLimit *limit = data;
+
+  g_free (limit->label);
+  g_free (limit->code);
+}
+
+static void
+alert_clear (gpointer data)
+{
+  SluiceSnapshotAlert *alert = data;
+
+  g_free (alert->severity);
+  g_free (alert->code);
+  g_free (alert->message);
+}
+
 SluiceSnapshot *
 _sluice_snapshot_new (void)
 {
@@ -33,6 +52,10 @@ _sluice_snapshot_new (void)
 
   self->models = g_array_new (FALSE, TRUE, sizeof (SluiceModelStats));
   g_array_set_clear_func (self->models, model_stats_clear);
+  self->limits = g_array_new (FALSE, TRUE, sizeof (SluiceSnapshotLimit));
+  g_array_set_clear_func (self->limits, limit_clear);
+  self->alerts = g_array_new (FALSE, TRUE, sizeof (SluiceSnapshotAlert));
+  g_array_set_clear_func (self->alerts, alert_clear);
   return self;
 }
 
@@ -48,6 +71,8 @@ snapshot_clear (gpointer data)
   SluiceSnapshot *self = data;
 
   g_array_unref (self->models);
+  g_array_unref (self->limits);
+  g_array_unref (self->alerts);
 }
 
 void
@@ -140,6 +165,55 @@ sluice_snapshot_get_rps_history (SluiceSnapshot *self,
 
   *n_points = self->n_rps_history;
   return self->rps_history;
+}
+
+const SluiceSnapshotCache *
+sluice_snapshot_get_cache (SluiceSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return &self->cache;
+}
+
+guint
+sluice_snapshot_get_n_limits (SluiceSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->limits->len;
+}
+
+const SluiceSnapshotLimit *
+sluice_snapshot_get_limit (SluiceSnapshot *self,
+                           guint           index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->limits->len, NULL);
+
+  return &g_array_index (self->limits, SluiceSnapshotLimit, index);
+}
+
+guint
+sluice_snapshot_get_n_alerts (SluiceSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->alerts->len;
+}
+
+/**
+ * sluice_snapshot_get_alert:
+ *
+ * Returns: (transfer none): alert @index, newest first
+ */
+const SluiceSnapshotAlert *
+sluice_snapshot_get_alert (SluiceSnapshot *self,
+                           guint           index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->alerts->len, NULL);
+
+  return &g_array_index (self->alerts, SluiceSnapshotAlert, index);
 }
 
 const char *

@@ -59,6 +59,45 @@ typedef struct
   gboolean           breaker_forced;
 } SluiceModelStats;
 
+/* The cache's counters since the engine started, and its size now. */
+typedef struct
+{
+  guint64 hits_exact;
+  guint64 hits_semantic;
+  guint64 hits_stale;
+  guint64 misses;
+  guint64 bypassed;
+  guint64 stores;
+  guint64 evictions;
+  gint64  tokens_saved;
+  double  usd_saved;
+  guint   n_entries;
+  guint64 n_bytes;
+} SluiceSnapshotCache;
+
+/* One limit or budget counter as last seen: rate-limit headroom and budget
+ * burn. @kind: 0 requests, 1 tokens, 2 micro-dollars, 3 in flight. */
+typedef struct
+{
+  char     *label;
+  char     *code;
+  int       kind;
+  gboolean  budget;
+  gint64    window_s;
+  gint64    limit;
+  gint64    used;
+  gint64    updated_at_us;
+} SluiceSnapshotLimit;
+
+/* An engine event worth an operator's attention. */
+typedef struct
+{
+  gint64  time_us;
+  char   *severity;   /* "info", "warning", "critical" */
+  char   *code;       /* e.g. "budget.user_tokens_per_hour", "breaker.open" */
+  char   *message;
+} SluiceSnapshotAlert;
+
 #define SLUICE_SNAPSHOT_HISTORY 60   /* one-second buckets kept for sparklines */
 
 #define SLUICE_TYPE_SNAPSHOT (sluice_snapshot_get_type ())
@@ -77,6 +116,13 @@ const SluiceModelStats     *sluice_snapshot_lookup_model      (SluiceSnapshot *s
                                                                const char     *model);
 const double               *sluice_snapshot_get_rps_history   (SluiceSnapshot *self,
                                                                guint          *n_points);
+const SluiceSnapshotCache  *sluice_snapshot_get_cache         (SluiceSnapshot *self);
+guint                       sluice_snapshot_get_n_limits      (SluiceSnapshot *self);
+const SluiceSnapshotLimit  *sluice_snapshot_get_limit         (SluiceSnapshot *self,
+                                                               guint           index);
+guint                       sluice_snapshot_get_n_alerts      (SluiceSnapshot *self);
+const SluiceSnapshotAlert  *sluice_snapshot_get_alert         (SluiceSnapshot *self,
+                                                               guint           index);
 const char                 *sluice_model_health_to_string     (SluiceModelHealth health);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SluiceSnapshot, sluice_snapshot_unref)

@@ -194,6 +194,12 @@ test_defaults_filled (void)
   g_assert_null (m1->retires);
   g_assert_null (m1->replacement);
 
+  g_assert_cmpuint (sluice_config_get_cache (config)->max_entries, ==, 10000);
+  g_assert_cmpint (sluice_config_get_cache (config)->max_bytes, ==, 256 * 1024 * 1024);
+  g_assert_cmpfloat (sluice_config_get_cache (config)->max_temperature, ==, 0.7);
+  g_assert_cmpint (sluice_config_get_cache (config)->stale_grace_s, ==, 86400);
+  g_assert_null (sluice_config_get_cache (config)->filler_words);
+
   g_assert_cmpstr (sluice_config_get_default_chain (config), ==, "small");
   g_assert_cmpuint (sluice_config_get_n_rules (config), ==, 0);
   g_assert_cmpuint (g_strv_length (aliases), ==, 0);
@@ -544,6 +550,10 @@ static const InvalidCase invalid_cases[] = {
     "$.models[0].max_output_tokens: must not exceed context_window (1000)" },
   { "bad-fraction", "}}\n", "}, 'budgets': {'alert_fractions': [0.5, 1.5]}}",
     INVALID, "$.budgets.alert_fractions[1]: must be a number in (0, 1]" },
+  { "cache-temperature", "}}\n", "}, 'cache': {'max_temperature': 3}}",
+    INVALID, "$.cache.max_temperature: must be" },
+  { "cache-filler-words", "}}\n", "}, 'cache': {'filler_words': ['um', 7]}}",
+    INVALID, "$.cache.filler_words[1]: must be a string" },
   { "zero-error-ratio", "}}\n", "}, 'breaker': {'error_ratio': 0}}",
     INVALID, "$.breaker.error_ratio: must be a number in (0, 1]" },
   { "alias-unknown-chain", "}}\n", "}, 'aliases': {'fast': 'tiny'}}",
