@@ -233,6 +233,30 @@ ledger_committed_cb (GObject      *object,
   g_task_return_pointer (task, g_object_ref (state->response), g_object_unref);
 }
 
+static char *
+messages_json (SluiceRequest *request)
+{
+  GPtrArray *messages = sluice_request_get_messages (request);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const SluiceMessage *m = g_ptr_array_index (messages, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, sluice_role_to_string (sluice_message_get_role (m)));
+      json_builder_set_member_name (b, "content");
+      json_builder_add_string_value (b, sluice_message_get_content (m));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
 static void
 settle (GTask *task)
 {
@@ -267,6 +291,9 @@ settle (GTask *task)
   row->fallback_depth = r->fallback_depth;
   row->status = r->status;
   row->error_class = r->error_class;
+  row->prompt = messages_json (state->request);
+  row->answer = g_strdup (r->content);
+  row->trace = sluice_trace_to_json (state->trace);
 
   sluice_store_append_ledger_async (state->engine->store, row, NULL,
                                     ledger_committed_cb, task);

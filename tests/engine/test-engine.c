@@ -254,6 +254,22 @@ test_answer_and_ledger (Fixture       *f,
   g_assert_cmpint (row->tokens_out, ==, usage->output_tokens);
   g_assert_cmpfloat_with_epsilon (row->cost_usd, sluice_response_get_cost_usd (response), 1e-12);
   g_assert_cmpint (row->status, ==, SLUICE_REQUEST_STATUS_OK);
+  g_assert_null (row->trace);
+
+  /* The request log's detail: prompt, answer and trace, on demand. */
+  {
+    g_autoptr(SluiceLedgerRow) detail = NULL;
+    g_autoptr(GPtrArray) page = NULL;
+
+    detail = sluice_store_load_ledger_detail (sluice_engine_get_store (f->engine), row->id, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (detail->prompt, "What is a sluice?"));
+    g_assert_cmpstr (detail->answer, ==, "Echo: What is a sluice?");
+    g_assert_nonnull (strstr (detail->trace, "\"stage\":\"dispatch\""));
+    page = sluice_store_page_ledger (sluice_engine_get_store (f->engine), 0, 50, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->len, ==, 1);
+  }
 }
 
 static void

@@ -47,6 +47,9 @@ sluice_ledger_row_copy (const SluiceLedgerRow *row)
   copy->route = g_strdup (row->route);
   copy->model = g_strdup (row->model);
   copy->provider = g_strdup (row->provider);
+  copy->prompt = g_strdup (row->prompt);
+  copy->answer = g_strdup (row->answer);
+  copy->trace = g_strdup (row->trace);
 
   return copy;
 }
@@ -63,6 +66,9 @@ sluice_ledger_row_free (SluiceLedgerRow *row)
   g_free (row->route);
   g_free (row->model);
   g_free (row->provider);
+  g_free (row->prompt);
+  g_free (row->answer);
+  g_free (row->trace);
   g_free (row);
 }
 

@@ -75,6 +75,12 @@ static const char * const migrations[] = {
   "  used_us INTEGER NOT NULL,"
   "  vector BLOB);"
   "CREATE INDEX cache_entries_expires_us ON cache_entries (expires_us);",
+
+  /* 4: what the request log shows of each request: the prompt, the answer
+   * and the trace. Kept out of the ledger reads that only need numbers. */
+  "ALTER TABLE ledger ADD COLUMN prompt TEXT;"
+  "ALTER TABLE ledger ADD COLUMN answer TEXT;"
+  "ALTER TABLE ledger ADD COLUMN trace TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SLUICE_STORE_SCHEMA_VERSION);

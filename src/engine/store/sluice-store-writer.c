@@ -32,9 +32,9 @@ struct _SluiceStoreWriter
 static const char insert_ledger_sql[] =
   "INSERT INTO ledger (time_us, request_id, user, task, route, model, "
   "provider, tokens_in, tokens_cached, tokens_out, cost_usd, latency_us, "
-  "ttft_us, cache, fallback_depth, status, error_class) "
+  "ttft_us, cache, fallback_depth, status, error_class, prompt, answer, trace) "
   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-  "?15, ?16, ?17)";
+  "?15, ?16, ?17, ?18, ?19, ?20)";
 
 static const char insert_config_sql[] =
   "INSERT INTO config_versions (version, time_us, author, comment, json) "
@@ -117,6 +117,9 @@ bind_ledger_row (sqlite3_stmt          *stmt,
                                                    row->status));
   bind_text (stmt, 17, _sluice_store_enum_to_nick (SLUICE_TYPE_ERROR_CLASS,
                                                    row->error_class));
+  bind_text (stmt, 18, row->prompt);
+  bind_text (stmt, 19, row->answer);
+  bind_text (stmt, 20, row->trace);
 }
 
 /* Runs one prepared insert inside the open transaction. */

@@ -515,6 +515,78 @@ sluice_store_query_ledger (SluiceStore  *self,
 }
 
 static gpointer
+read_ledger_detail (sqlite3_stmt *stmt)
+{
+  SluiceLedgerRow *row = read_ledger_row (stmt);
+
+  row->prompt = column_dup (stmt, 18);
+  row->answer = column_dup (stmt, 19);
+  row->trace = column_dup (stmt, 20);
+  return row;
+}
+
+/**
+ * sluice_store_load_ledger_detail:
+ * @self: a store
+ * @id: the row's id
+ *
+ * Returns: (transfer full): the row with its prompt, answer and trace, or
+ *   %NULL with %SLUICE_STORE_ERROR_NOT_FOUND
+ */
+SluiceLedgerRow *
+sluice_store_load_ledger_detail (SluiceStore  *self,
+                                 gint64        id,
+                                 GError      **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_return_val_if_fail (SLUICE_IS_STORE (self), NULL);
+
+  sql = g_strdup_printf ("SELECT %s, prompt, answer, trace FROM ledger WHERE id = ?1",
+                         ledger_columns);
+  rows = read_rows (self, sql, id, 0, read_ledger_detail,
+                    (GDestroyNotify) sluice_ledger_row_free, error);
+  if (rows == NULL)
+    return NULL;
+  if (rows->len == 0)
+    {
+      g_set_error (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_NOT_FOUND,
+                   "No ledger row %" G_GINT64_FORMAT, id);
+      return NULL;
+    }
+  return g_steal_pointer (&rows->pdata[0]);
+}
+
+/**
+ * sluice_store_page_ledger:
+ * @self: a store
+ * @before_id: only rows with a smaller id; 0 (or less) for the newest
+ * @limit: at most this many rows
+ *
+ * Pages through the ledger newest first by id, in O(limit) however long it
+ * is: what a request log of a million rows scrolls through.
+ *
+ * Returns: (transfer container) (element-type SluiceLedgerRow): the rows
+ *   (without prompt, answer and trace), or %NULL with @error set
+ */
+GPtrArray *
+sluice_store_page_ledger (SluiceStore  *self,
+                          gint64        before_id,
+                          guint         limit,
+                          GError      **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (SLUICE_IS_STORE (self), NULL);
+
+  sql = g_strdup_printf ("SELECT %s FROM ledger WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+                         ledger_columns);
+  return read_rows (self, sql, before_id > 0 ? before_id : G_MAXINT64, limit > 0 ? (gint64) limit : -1,
+                    read_ledger_row, (GDestroyNotify) sluice_ledger_row_free, error);
+}
+
+static gpointer
 read_count (sqlite3_stmt *stmt)
 {
   gint64 *count = g_new (gint64, 1);

@@ -26,7 +26,7 @@ GQuark sluice_store_error_quark (void);
 
 /* The schema version this build writes; sluice_store_new() migrates older
  * files up to it and refuses newer ones. */
-#define SLUICE_STORE_SCHEMA_VERSION 3
+#define SLUICE_STORE_SCHEMA_VERSION 4
 
 /* One row of the request ledger: one per request, committed before the
  * response is reported as settled. */
@@ -50,6 +50,10 @@ typedef struct
   guint                fallback_depth;
   SluiceRequestStatus  status;
   SluiceErrorClass     error_class;
+  /* Written with the row; read back only by sluice_store_load_ledger_detail(). */
+  char                *prompt;         /* the messages, as JSON */
+  char                *answer;
+  char                *trace;          /* the trace, as JSON */
 } SluiceLedgerRow;
 
 #define SLUICE_TYPE_LEDGER_ROW (sluice_ledger_row_get_type ())
@@ -103,6 +107,13 @@ gint64               sluice_store_append_ledger_sync     (SluiceStore           
                                                           GError                **error);
 GPtrArray           *sluice_store_query_ledger           (SluiceStore            *self,
                                                           gint64                  since_us,
+                                                          guint                   limit,
+                                                          GError                **error);
+SluiceLedgerRow     *sluice_store_load_ledger_detail     (SluiceStore            *self,
+                                                          gint64                  id,
+                                                          GError                **error);
+GPtrArray           *sluice_store_page_ledger            (SluiceStore            *self,
+                                                          gint64                  before_id,
                                                           guint                   limit,
                                                           GError                **error);
 gint64               sluice_store_count_ledger           (SluiceStore            *self,
