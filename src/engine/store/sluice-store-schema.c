@@ -81,6 +81,27 @@ static const char * const migrations[] = {
   "ALTER TABLE ledger ADD COLUMN prompt TEXT;"
   "ALTER TABLE ledger ADD COLUMN answer TEXT;"
   "ALTER TABLE ledger ADD COLUMN trace TEXT;",
+
+  /* 5: engine events (breaker state changes) and the persistent queue of
+   * deferred requests. */
+  "CREATE TABLE events ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  time_us INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  subject TEXT,"
+  "  detail TEXT);"
+  "CREATE INDEX events_time_us ON events (time_us);"
+  "CREATE TABLE deferred_jobs ("
+  "  id TEXT PRIMARY KEY,"
+  "  created_us INTEGER NOT NULL,"
+  "  updated_us INTEGER NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'queued',"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt_us INTEGER NOT NULL DEFAULT 0,"
+  "  request TEXT NOT NULL,"
+  "  response TEXT,"
+  "  error TEXT);"
+  "CREATE INDEX deferred_jobs_state ON deferred_jobs (state, next_attempt_us);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SLUICE_STORE_SCHEMA_VERSION);
