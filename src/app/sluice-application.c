@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "sluice-application.h"
+#include "sluice-demo-traffic.h"
 #include "sluice-window.h"
 
 struct _SluiceApplication
@@ -28,6 +29,8 @@ static const GOptionEntry option_entries[] = {
     N_("Use the engine database at PATH"), N_("PATH") },
   { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Open the page NAME (overview, playground, …)"), N_("NAME") },
+  { "demo-traffic", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Send demonstration traffic through the mock providers"), NULL },
   { NULL }
 };
 
@@ -71,6 +74,13 @@ sluice_application_command_line (GApplication            *app,
   g_variant_dict_lookup (options, "page", "&s", &page);
 
   g_application_activate (app);
+
+  if (g_variant_dict_contains (options, "demo-traffic") &&
+      g_object_get_data (G_OBJECT (app), "demo-traffic") == NULL &&
+      sluice_engine_host_get_error (sluice_application_get_engine_host (self)) == NULL)
+    g_object_set_data_full (G_OBJECT (app), "demo-traffic",
+                            sluice_demo_traffic_new (sluice_application_get_engine_host (self)),
+                            (GDestroyNotify) sluice_demo_traffic_free);
 
   if (page != NULL)
     {

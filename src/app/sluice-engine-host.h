@@ -33,4 +33,49 @@ SluiceResponse   *sluice_engine_host_send_finish          (SluiceEngineHost     
                                                            GAsyncResult         *result,
                                                            GError              **error);
 
+/* Operator commands of the monitoring panels. */
+typedef void (*SluiceEngineHostFunc) (SluiceEngine *engine,
+                                      gpointer      data);
+
+void              sluice_engine_host_invoke               (SluiceEngineHost     *self,
+                                                           SluiceEngineHostFunc  func,
+                                                           gpointer              data,
+                                                           GDestroyNotify        destroy);
+void              sluice_engine_host_force_open_breaker   (SluiceEngineHost     *self,
+                                                           const char           *model,
+                                                           guint                 duration_s);
+void              sluice_engine_host_reset_breaker        (SluiceEngineHost     *self,
+                                                           const char           *model);
+void              sluice_engine_host_purge_cache_async    (SluiceEngineHost     *self,
+                                                           SluiceCachePurge      what,
+                                                           const char           *value,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+gssize            sluice_engine_host_purge_cache_finish   (SluiceEngineHost     *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+
+
+/* Generic commands (the configuration editors): @func runs on the engine
+ * thread with the engine and must complete @task (a GTask made on the
+ * engine context), now or later; the answer comes back on the UI context. */
+typedef void (*SluiceEngineHostTaskFunc) (SluiceEngine *engine,
+                                          gpointer      data,
+                                          GTask        *task);
+
+void              sluice_engine_host_run_async            (SluiceEngineHost     *self,
+                                                           SluiceEngineHostTaskFunc func,
+                                                           gpointer              data,
+                                                           GDestroyNotify        data_destroy,
+                                                           GDestroyNotify        result_destroy,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+gpointer          sluice_engine_host_run_finish           (SluiceEngineHost     *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+
+/* Request log. */
+SluiceLedgerModel *sluice_engine_host_new_ledger_model    (SluiceEngineHost     *self);
+
 G_END_DECLS

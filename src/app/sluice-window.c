@@ -10,8 +10,15 @@
 #include <glib/gi18n.h>
 
 #include "sluice-window.h"
+#include "widgets/sluice-alerts-popover.h"
+#include "pages/sluice-budgets-page.h"
+#include "pages/sluice-cache-page.h"
+#include "pages/sluice-config-page.h"
+#include "pages/sluice-mock-page.h"
 #include "pages/sluice-overview-page.h"
 #include "pages/sluice-playground-page.h"
+#include "pages/sluice-providers-page.h"
+#include "pages/sluice-requests-page.h"
 
 struct _SluiceWindow
 {
@@ -28,6 +35,14 @@ struct _SluiceWindow
   AdwStatusPage        *error_page;
   SluiceOverviewPage   *overview_page;
   SluicePlaygroundPage *playground_page;
+  SluiceConfigPage     *config_page;
+  SluiceMockPage       *mock_page;
+  SluiceProvidersPage  *providers_page;
+  SluiceBudgetsPage    *budgets_page;
+  SluiceCachePage      *cache_page;
+  SluiceAlertsPopover  *alerts_popover;
+  GtkLabel             *alerts_badge;
+  SluiceRequestsPage   *requests_page;
 };
 
 G_DEFINE_FINAL_TYPE (SluiceWindow, sluice_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -44,28 +59,16 @@ typedef struct
  * what they will show; none of them invents data. */
 static const PageInfo pages[] = {
   { "overview", N_("Overview"), "view-grid-symbolic", NULL },
-  { "providers", N_("Providers"), "network-server-symbolic",
-    N_("Breaker state, error rate, latency and rate-limit headroom of every "
-       "provider and model will appear here.") },
-  { "budgets", N_("Budgets"), "x-office-spreadsheet-symbolic",
-    N_("Spending against every token and dollar budget, per user and "
-       "global, with its alert thresholds, will appear here.") },
-  { "cache", N_("Cache"), "drive-multidisk-symbolic",
-    N_("Hit rates of the exact and semantic tiers, their entries, the "
-       "money they saved and the TTL policy of each task type will appear here.") },
+  { "providers", N_("Providers"), "network-server-symbolic", NULL },
+  { "budgets", N_("Budgets"), "x-office-spreadsheet-symbolic", NULL },
+  { "cache", N_("Cache"), "drive-multidisk-symbolic", NULL },
   { "quality", N_("Quality & Drift"), "applications-science-symbolic",
     N_("Quality scores of sampled answers and the drift of each model "
        "against its baseline will appear here.") },
-  { "requests", N_("Requests"), "view-list-bullet-symbolic",
-    N_("Every request in the ledger, with its route, cache status, cost "
-       "and full trace, will appear here.") },
+  { "requests", N_("Requests"), "view-list-bullet-symbolic", NULL },
   { "playground", N_("Playground"), "document-send-symbolic", NULL },
-  { "configuration", N_("Configuration"), "emblem-system-symbolic",
-    N_("Chains, routing rules, limits and budgets, editable live with "
-       "every version kept for rollback, will appear here.") },
-  { "mock", N_("Mock"), "applications-engineering-symbolic",
-    N_("The scripted latency, errors, rate limits and outages of the "
-       "built-in mock providers will be editable here.") },
+  { "configuration", N_("Configuration"), "emblem-system-symbolic", NULL },
+  { "mock", N_("Mock"), "applications-engineering-symbolic", NULL },
 };
 
 static int
@@ -187,6 +190,14 @@ attach_engine (SluiceWindow      *self,
 
   sluice_overview_page_set_host (self->overview_page, host);
   sluice_playground_page_set_host (self->playground_page, host);
+  sluice_config_page_set_host (self->config_page, host);
+  sluice_mock_page_set_host (self->mock_page, host);
+  sluice_providers_page_set_host (self->providers_page, host);
+  sluice_budgets_page_set_host (self->budgets_page, host);
+  sluice_cache_page_set_host (self->cache_page, host);
+  sluice_alerts_popover_set_badge (self->alerts_popover, self->alerts_badge);
+  sluice_alerts_popover_set_host (self->alerts_popover, host);
+  sluice_requests_page_set_host (self->requests_page, host);
 }
 
 /* GtkWindow:application is not a construct property, so it is only set
@@ -245,6 +256,13 @@ sluice_window_class_init (SluiceWindowClass *klass)
 
   g_type_ensure (SLUICE_TYPE_OVERVIEW_PAGE);
   g_type_ensure (SLUICE_TYPE_PLAYGROUND_PAGE);
+  g_type_ensure (SLUICE_TYPE_CONFIG_PAGE);
+  g_type_ensure (SLUICE_TYPE_MOCK_PAGE);
+  g_type_ensure (SLUICE_TYPE_PROVIDERS_PAGE);
+  g_type_ensure (SLUICE_TYPE_BUDGETS_PAGE);
+  g_type_ensure (SLUICE_TYPE_CACHE_PAGE);
+  g_type_ensure (SLUICE_TYPE_ALERTS_POPOVER);
+  g_type_ensure (SLUICE_TYPE_REQUESTS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/sluice/Sluice/sluice-window.ui");
@@ -257,6 +275,14 @@ sluice_window_class_init (SluiceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, playground_page);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, config_page);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, mock_page);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, providers_page);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, budgets_page);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, cache_page);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, alerts_popover);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, alerts_badge);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, requests_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);

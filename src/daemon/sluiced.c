@@ -41,10 +41,12 @@ static char *opt_config;
 static char *opt_listen;
 static char *opt_db;
 static gboolean opt_log_prompts;
+static gboolean opt_log_requests;
 static gboolean opt_verbose;
 static gboolean opt_version;
 static gint64 opt_max_body = SLUICE_SERVER_DEFAULT_MAX_BODY;
 static gint opt_io_timeout = SLUICE_SERVER_DEFAULT_IO_TIMEOUT;
+static char *opt_alert_webhook;
 
 static const GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
@@ -61,11 +63,16 @@ static const GOptionEntry entries[] = {
   { "io-timeout", 0, 0, G_OPTION_ARG_INT, &opt_io_timeout,
     "Close a connection that stalls on reading or writing for SECONDS (default 60)",
     "SECONDS" },
+  { "alert-webhook", 0, 0, G_OPTION_ARG_STRING, &opt_alert_webhook,
+    "POST each new alert as JSON to URL, with retries (default: the config's "
+    "monitoring.webhook)", "URL" },
   { "log-prompts", 0, 0, G_OPTION_ARG_NONE, &opt_log_prompts,
     "Also log prompts and answers (off by default: they are never logged unless asked)",
     NULL },
+  { "log-requests", 0, 0, G_OPTION_ARG_NONE, &opt_log_requests,
+    "Log one line per request (id, model, status, latency); off by default", NULL },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
-    "Log debug messages too (every HTTP response)", NULL },
+    "Log debug messages too (every HTTP response, and one line per request)", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   { NULL }
 };
@@ -75,12 +82,13 @@ static const char description[] =
   "  POST /v1/chat/completions  OpenAI chat completions (stream with \"stream\": true)\n"
   "  POST /v1/messages          Anthropic Messages (stream with \"stream\": true)\n"
   "  GET  /v1/models            every model, chain and alias of the config\n"
-  "  POST /v1/embeddings        not served yet (501)\n"
+  "  POST /v1/embeddings        embeddings (models of \"kind\": \"embedding\")\n"
   "  GET  /metrics              Prometheus text format\n"
   "  GET  /healthz, /readyz     liveness and readiness\n"
   "\n"
   "Request headers: x-sluice-task (task type for routing and caching),\n"
-  "x-sluice-user (when no virtual key names the user), x-sluice-deferrable: 1.\n"
+  "x-sluice-user (when no virtual key names the user), x-sluice-deferrable: 1,\n"
+  "Cache-Control: no-cache | no-store | max-age=N (per-request cache policy).\n"
   "Answers carry x-sluice-request-id, -model, -provider, -route, -cache,\n"
   "-fallback-depth, -cost-usd and -overhead-us. A refusal for limits or budgets\n"
   "is 429 with Retry-After; every provider failing is 503.\n"
@@ -88,7 +96,8 @@ static const char description[] =
   "When the config has users, requests need \"Authorization: Bearer KEY\" or\n"
   "\"x-api-key: KEY\"; keys are compared by their SHA-256 and never logged.\n"
   "\n"
-  "Logs go to stderr: one line per request (id, model, status, latency).\n"
+  "Logs go to stderr: start, config changes, alerts and errors; one line per\n"
+  "request (id, model, status, latency) with --log-requests or --verbose.\n"
   "SIGTERM or SIGINT stops accepting, lets requests in flight finish (up to\n"
   "30 s) and exits 0. SIGHUP reloads the config file.";
 
@@ -286,6 +295,17 @@ start (Daemon   *daemon,
   daemon->engine = sluice_engine_new (opt_db, NULL, error);
   if (daemon->engine == NULL)
     return FALSE;
+  if (opt_alert_webhook != NULL)
+    {
+      if (!g_str_has_prefix (opt_alert_webhook, "http://") &&
+          !g_str_has_prefix (opt_alert_webhook, "https://"))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--alert-webhook: “%s” is not an http(s) URL", opt_alert_webhook);
+          return FALSE;
+        }
+      sluice_engine_set_alert_webhook (daemon->engine, opt_alert_webhook, 3);
+    }
 
   if (opt_config != NULL)
     {
@@ -301,6 +321,7 @@ start (Daemon   *daemon,
 
   daemon->server = sluice_server_new (daemon->engine);
   sluice_server_set_log_prompts (daemon->server, opt_log_prompts);
+  sluice_server_set_log_requests (daemon->server, opt_log_requests || opt_verbose);
   if (opt_max_body > 0)
     sluice_server_set_max_body (daemon->server, (gsize) opt_max_body);
   if (opt_io_timeout > 0)

@@ -14,6 +14,7 @@
 #include "sluice-gemini-provider.h"
 #include "sluice-mock-provider.h"
 #include "sluice-openai-provider.h"
+#include "sluice-events.h"
 #include "sluice-secrets.h"
 #include "sluice-snapshot-private.h"
 
@@ -39,7 +40,6 @@ enum {
 static guint signals [N_SIGNALS];
 
 static void stop_snapshot_timer (SluiceEngine *self);
-static void alert_free (gpointer data);
 
 static void
 sluice_engine_dispose (GObject *object)
@@ -47,7 +47,12 @@ sluice_engine_dispose (GObject *object)
   SluiceEngine *self = SLUICE_ENGINE (object);
 
   self->shutting_down = TRUE;
+  if (self->jobs_cancellable != NULL)
+    g_cancellable_cancel (self->jobs_cancellable);
   stop_snapshot_timer (self);
+  /* This minute's rollups and today's drift sums go to the store first. */
+  if (self->observer != NULL)
+    sluice_observer_flush (self->observer);
   if (self->store != NULL)
     sluice_store_close (self->store);
   g_clear_pointer (&self->providers, g_hash_table_unref);
@@ -67,11 +72,13 @@ sluice_engine_finalize (GObject *object)
   g_clear_object (&self->storm_guard);
   g_clear_object (&self->limiter);
   g_clear_object (&self->cache);
+  g_clear_object (&self->deferred);
+  g_clear_object (&self->jobs_cancellable);
   g_clear_object (&self->clock);
   g_clear_object (&self->config);
   g_clear_pointer (&self->snapshot, sluice_snapshot_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
-  g_queue_clear_full (&self->recent_alerts, alert_free);
+  g_clear_object (&self->observer);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sluice_engine_parent_class)->finalize (object);
@@ -138,8 +145,8 @@ mock_behaviour_equal (SluiceMockProvider  *provider,
  * kind's usual variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY).
  * A provider without a key is still built: local OpenAI-compatible servers
  * need none, and a cloud provider answers 401, which the trace shows. */
-static char *
-resolve_key (const SluiceProviderConfig *pc)
+char *
+_sluice_engine_resolve_key (const SluiceProviderConfig *pc)
 {
   const char *name = pc->key_ref != NULL ? pc->key_ref : pc->name;
   g_autofree char *env_name = NULL;
@@ -191,7 +198,7 @@ resolve_key (const SluiceProviderConfig *pc)
 static SluiceProvider *
 build_http_provider (const SluiceProviderConfig *pc)
 {
-  g_autofree char *key = resolve_key (pc);
+  g_autofree char *key = _sluice_engine_resolve_key (pc);
   SluiceProvider *provider;
 
   switch (pc->kind)
@@ -273,8 +280,12 @@ configure_parts (SluiceEngine *self,
   sluice_retry_budget_configure (self->retry_budget, retry->budget_ratio,
                                  retry->budget_window_s, RETRY_BUDGET_ALLOWANCE);
   sluice_storm_guard_configure (self->storm_guard, storm->max_repeats, storm->window_s);
+  if (self->deferred != NULL)
+    sluice_deferred_queue_configure (self->deferred, sluice_config_get_deferred (config));
   if (self->limiter != NULL)
     sluice_limiter_set_config (self->limiter, config);
+  if (self->observer != NULL)
+    sluice_observer_set_config (self->observer, config);
 }
 
 /* The swap is one step: a request admitted before it keeps the config and
@@ -363,37 +374,19 @@ restore_cost_today (SluiceEngine *self)
 }
 
 
-#define MAX_RECENT_ALERTS 50
+/* Repeats of one alert within this long fold into it (the limiter and the
+ * breakers already say each thing once per window or transition). */
+#define ALERT_DEDUP_S 300
 
-static void
-alert_free (gpointer data)
-{
-  SluiceSnapshotAlert *alert = data;
-
-  g_free (alert->severity);
-  g_free (alert->code);
-  g_free (alert->message);
-  g_free (alert);
-}
-
-/* Until the observability part keeps alerts for good, the engine keeps the
- * latest few for the snapshot and logs each one. */
+/* Into the one persisted alert stream (src/engine/observe). */
 static void
 raise_alert (SluiceEngine *self,
              const char   *severity,
              const char   *code,
+             const char   *key,
              const char   *message)
 {
-  SluiceSnapshotAlert *alert = g_new0 (SluiceSnapshotAlert, 1);
-
-  g_message ("Alert (%s) %s: %s", severity, code, message);
-  alert->time_us = sluice_clock_now_us (self->clock);
-  alert->severity = g_strdup (severity);
-  alert->code = g_strdup (code);
-  alert->message = g_strdup (message);
-  g_queue_push_head (&self->recent_alerts, alert);
-  while (g_queue_get_length (&self->recent_alerts) > MAX_RECENT_ALERTS)
-    alert_free (g_queue_pop_tail (&self->recent_alerts));
+  sluice_observer_raise (self->observer, severity, code, key, ALERT_DEDUP_S, message);
   sluice_metrics_note_breaker_change (self->metrics);
 }
 
@@ -403,7 +396,16 @@ limiter_alert_cb (SluiceEngine *self,
                   const char   *code,
                   const char   *message)
 {
-  raise_alert (self, severity, code, message);
+  /* A budget alert names its fraction in the message: each is its own. */
+  raise_alert (self, severity, code, g_str_has_prefix (code, "counters.") ? code : message,
+               message);
+}
+
+static gboolean
+run_jobs_idle (gpointer user_data)
+{
+  sluice_engine_run_deferred_jobs (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -416,10 +418,22 @@ breaker_changed_cb (SluiceEngine *self,
   g_autofree char *message = g_strdup_printf ("The breaker of %s is %s: %s", key,
                                               sluice_breaker_state_to_string (new_state), reason);
 
+  sluice_events_append (self->store, sluice_clock_now_us (self->clock),
+                        new_state == SLUICE_BREAKER_OPEN ? "breaker.open"
+                        : new_state == SLUICE_BREAKER_HALF_OPEN ? "breaker.half_open" : "breaker.closed",
+                        key, reason);
+  /* A provider came back: the deferred jobs may have their answer now. */
+  if (new_state == SLUICE_BREAKER_CLOSED)
+    {
+      g_autoptr(GSource) idle = g_idle_source_new ();
+
+      g_source_set_callback (idle, run_jobs_idle, g_object_ref (self), g_object_unref);
+      g_source_attach (idle, self->context);
+    }
   raise_alert (self, new_state == SLUICE_BREAKER_OPEN ? "critical" : "info",
                new_state == SLUICE_BREAKER_OPEN ? "breaker.open"
                : new_state == SLUICE_BREAKER_HALF_OPEN ? "breaker.half_open" : "breaker.closed",
-               message);
+               key, message);
 }
 
 static gboolean
@@ -465,7 +479,11 @@ build_cache (SluiceEngine  *self,
              GError       **error)
 {
   const SluiceCacheConfig *cc = sluice_config_get_cache (config);
+  g_autofree char *prefix = g_strconcat (sluice_config_get_counters (config)->prefix, "cache:",
+                                         NULL);
+  g_autoptr(SluiceEmbedder) embedder = _sluice_engine_new_cache_embedder (self, cc);
   SluiceCacheSettings settings;
+  SluiceCache *cache;
 
   sluice_cache_settings_init (&settings);
   settings.max_entries = cc->max_entries;
@@ -474,7 +492,14 @@ build_cache (SluiceEngine  *self,
   settings.stale_grace_s = cc->stale_grace_s;
   settings.filler_words = (const char * const *) cc->filler_words;
   settings.local_threshold = cc->local_threshold;
-  return sluice_cache_new (self->clock, self->store, NULL, &settings, error);
+  settings.redis_url = cc->redis_url;
+  settings.redis_prefix = prefix;
+  cache = sluice_cache_new (self->clock, self->store, embedder, &settings, error);
+  /* Losing the shared exact tier is worth an alert (the local one goes on). */
+  if (cache != NULL && sluice_cache_get_redis_store (cache) != NULL)
+    g_signal_connect_object (sluice_cache_get_redis_store (cache), "alert",
+                             G_CALLBACK (limiter_alert_cb), self, G_CONNECT_SWAPPED);
+  return cache;
 }
 
 static gboolean
@@ -488,6 +513,13 @@ cache_moved (SluiceConfig *old,
                          g_strv_equal ((const char * const *) a->filler_words,
                                        (const char * const *) b->filler_words));
 
+  if (g_strcmp0 (a->embedder_model, b->embedder_model) != 0 ||
+      a->embedder_dimensions != b->embedder_dimensions)
+    return TRUE;
+  if (g_strcmp0 (a->redis_url, b->redis_url) != 0 ||
+      g_strcmp0 (sluice_config_get_counters (old)->prefix,
+                 sluice_config_get_counters (new)->prefix) != 0)
+    return TRUE;
   return a->max_entries != b->max_entries || a->max_bytes != b->max_bytes ||
          a->max_temperature != b->max_temperature || a->stale_grace_s != b->stale_grace_s ||
          a->local_threshold != b->local_threshold || !same_words;
@@ -527,8 +559,12 @@ sluice_engine_new (const char   *db_path,
                            G_CALLBACK (breaker_changed_cb), self, G_CONNECT_SWAPPED);
 
   self->store = sluice_store_new (db_path, error);
-  if (self->store == NULL)
+  if (self->store == NULL || !_sluice_engine_start_deferred (self, error))
     return NULL;
+  self->observer = sluice_observer_new (self->clock, self->store, error);
+  if (self->observer == NULL)
+    return NULL;
+  _sluice_engine_setup_observer (self);
 
   config = load_stored_config (self, &version, error);
   if (config == NULL)
@@ -840,15 +876,7 @@ decorate_snapshot (SluiceEngine   *self,
 
       g_array_append_val (snapshot->limits, limit);
     }
-  for (const GList *l = self->recent_alerts.head; l != NULL; l = l->next)
-    {
-      const SluiceSnapshotAlert *a = l->data;
-      SluiceSnapshotAlert copy = {
-        a->time_us, g_strdup (a->severity), g_strdup (a->code), g_strdup (a->message),
-      };
-
-      g_array_append_val (snapshot->alerts, copy);
-    }
+  sluice_observer_fill_snapshot (self->observer, snapshot);
 
   for (guint i = 0; i < sluice_config_get_n_models (self->config); i++)
     {
@@ -892,6 +920,7 @@ sluice_engine_publish_snapshot (SluiceEngine *self)
 
   g_return_if_fail (SLUICE_IS_ENGINE (self));
 
+  sluice_observer_tick (self->observer);
   snapshot = sluice_metrics_build_snapshot (self->metrics, self->config_version);
   decorate_snapshot (self, snapshot);
   g_mutex_lock (&self->mutex);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sluice-deprecation.h"
 #include "sluice-engine-private.h"
 #include "sluice-request-private.h"
 
@@ -48,6 +49,9 @@ typedef struct
   gsize               streamed_bytes;
   gboolean            budget_cut;    /* the budget ran out mid-stream */
   char               *refusal;       /* the last limit's refusal */
+  gint64              retry_at;      /* wall clock: the limits' earliest room, or -1 */
+  SluiceDispatchFunc  on_dispatch;   /* told what answers, before the first delta */
+  gboolean            dispatched;
   gboolean            probe;         /* this attempt is a breaker's probe */
   gboolean            too_slow;      /* the latency threshold fired */
   GCancellable       *attempt_cancellable;
@@ -180,6 +184,27 @@ store_answer (RequestState *state)
                             NULL, NULL, NULL);
 }
 
+/* Tells the caller, once and before the first streamed text, what is
+ * answering: a gateway sends it in its response headers. */
+static void
+notify_dispatch (RequestState *state,
+                 const char   *model,
+                 const char   *provider)
+{
+  SluiceDispatchInfo info;
+
+  if (state->on_dispatch == NULL || state->dispatched)
+    return;
+  state->dispatched = TRUE;
+  info.request_id = state->response->request_id;
+  info.route = state->response->route;
+  info.model = model;
+  info.provider = provider;
+  info.cache_status = state->response->cache_status;
+  info.fallback_depth = state->chain != NULL ? state->chain_index : 0;
+  state->on_dispatch (&info, state->on_delta_data);
+}
+
 /* Answers from a cache entry: the request costs nothing and calls nobody. */
 static gboolean
 serve_entry (GTask             *task,
@@ -202,6 +227,7 @@ serve_entry (GTask             *task,
                                                           : SLUICE_REQUEST_STATUS_OK;
   r->error_class = SLUICE_ERROR_CLASS_NONE;
   r->ttft_us = now_mono (state) - state->start_us;
+  notify_dispatch (state, r->model, r->provider);
   if (state->on_delta != NULL && sluice_request_get_stream (state->request))
     state->on_delta (r->content, state->on_delta_data);
   return TRUE;
@@ -230,6 +256,7 @@ ledger_committed_cb (GObject      *object,
     }
 
   sluice_metrics_record_request (state->engine->metrics, state->response);
+  sluice_observer_record (state->engine->observer, state->request, state->response);
   g_task_return_pointer (task, g_object_ref (state->response), g_object_unref);
 }
 
@@ -331,6 +358,89 @@ cancelled (GTask      *task,
 
 static void give_up (GTask *task);
 
+/* A static answer from the config's degradation rules, first match wins:
+ * better than an error for questions with a standing answer. */
+static gboolean
+serve_static (RequestState *state,
+              const char   *failure)
+{
+  const char *task_type = sluice_request_get_task (state->request);
+  GPtrArray *messages = sluice_request_get_messages (state->request);
+  g_autofree char *folded = NULL;
+
+  for (guint i = messages->len; i > 0 && folded == NULL; i--)
+    {
+      const SluiceMessage *m = g_ptr_array_index (messages, i - 1);
+
+      if (sluice_message_get_role (m) == SLUICE_ROLE_USER)
+        folded = g_utf8_casefold (sluice_message_get_content (m), -1);
+    }
+
+  for (guint i = 0; i < sluice_config_get_n_static_responses (state->config); i++)
+    {
+      const SluiceStaticResponse *sr = sluice_config_get_static_response (state->config, i);
+      g_autofree char *match = sr->match != NULL ? g_utf8_casefold (sr->match, -1) : NULL;
+
+      if (sr->tasks != NULL &&
+          (task_type == NULL || !g_strv_contains ((const char * const *) sr->tasks, task_type)))
+        continue;
+      if (match != NULL && (folded == NULL || strstr (folded, match) == NULL))
+        continue;
+
+      TRACE (state, SLUICE_STAGE_DEGRADE, 0, "static",
+             "every model failed; answering with static response “%s”", sr->name);
+      state->response->status = SLUICE_REQUEST_STATUS_DEGRADED;
+      state->response->content = g_strdup (sr->content);
+      state->response->finish_reason = g_strdup ("stop");
+      state->response->error_message = g_strdup (failure);
+      if (state->on_delta != NULL && sluice_request_get_stream (state->request))
+        state->on_delta (sr->content, state->on_delta_data);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+deferred_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RequestState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *job_id = NULL;
+
+  job_id = sluice_deferred_queue_enqueue_finish (SLUICE_DEFERRED_QUEUE (object), result, &error);
+  if (job_id == NULL)
+    {
+      TRACE (state, SLUICE_STAGE_DEGRADE, 0, "fail", "the request could not be queued: %s",
+             error->message);
+      fail_request (g_steal_pointer (&task), SLUICE_REQUEST_STATUS_ERROR,
+                    state->response->error_class, state->response->error_message);
+      return;
+    }
+  TRACE (state, SLUICE_STAGE_DEGRADE, 0, "deferred",
+         "every model failed; queued as job %s, retried when a provider recovers", job_id);
+  state->response->job_id = g_steal_pointer (&job_id);
+  state->response->status = SLUICE_REQUEST_STATUS_DEFERRED;
+  _sluice_engine_ensure_deferred_tick (state->engine);
+  settle (g_steal_pointer (&task));
+}
+
+/* A deferrable request is kept and answered later: the caller gets the job
+ * id now, and the job runs again when a breaker closes. */
+static void
+defer (GTask      *task,
+       const char *failure)
+{
+  RequestState *state = g_task_get_task_data (task);
+
+  g_free (state->response->error_message);
+  state->response->error_message = g_strdup (failure);
+  sluice_deferred_queue_enqueue_async (state->engine->deferred, state->request, failure, NULL,
+                                       deferred_cb, task);
+}
+
 static void
 stale_looked_up_cb (GObject      *object,
                     GAsyncResult *result,
@@ -384,6 +494,9 @@ give_up (GTask *task)
       message = g_strdup_printf (_("Limits refused every model of chain “%s”: %s"),
                                  state->response->route, state->failures->str);
       TRACE (state, SLUICE_STAGE_DEGRADE, 0, "refuse", "%s", message);
+      if (state->retry_at >= 0)
+        state->response->retry_after_ms =
+          MAX (0, state->retry_at - sluice_clock_now_us (state->engine->clock)) / 1000;
       fail_request (task, SLUICE_REQUEST_STATUS_REFUSED, SLUICE_ERROR_CLASS_NONE, message);
       return;
     }
@@ -392,6 +505,16 @@ give_up (GTask *task)
                              state->response->route,
                              state->failures->len > 0 ? state->failures->str
                                                       : _("no model could be tried"));
+  if (serve_static (state, message))
+    {
+      settle (task);
+      return;
+    }
+  if (sluice_request_get_deferrable (state->request))
+    {
+      defer (task, message);
+      return;
+    }
   TRACE (state, SLUICE_STAGE_DEGRADE, 0, "fail", "%s", message);
   fail_request (task, SLUICE_REQUEST_STATUS_ERROR, state->response->error_class, message);
 }
@@ -431,6 +554,13 @@ delta_cb (const char *text,
       state->budget_cut = TRUE;
       g_cancellable_cancel (state->attempt_cancellable);
       return;
+    }
+  if (!state->dispatched)
+    {
+      const char *model = state->chain[state->chain_index];
+
+      notify_dispatch (state, model,
+                       sluice_config_lookup_model (state->config, model)->provider);
     }
   if (state->on_delta != NULL)
     state->on_delta (text, state->on_delta_data);
@@ -907,6 +1037,8 @@ reserved_cb (GObject      *object,
 
   /* Wait for room when it comes within the deadline; else the next model. */
   wait = retry_at >= 0 ? retry_at - sluice_clock_now_us (state->engine->clock) : -1;
+  if (retry_at >= 0 && (state->retry_at < 0 || retry_at < state->retry_at))
+    state->retry_at = retry_at;
   if (g_error_matches (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED) &&
       wait >= 0 && now_mono (state) + wait < state->deadline_us && state->attempt == 0)
     {
@@ -940,91 +1072,80 @@ reserve (GTask                   *task,
                                 g_task_get_cancellable (task), reserved_cb, task);
 }
 
-/* route */
-
-static gboolean
-rule_matches (const SluiceRouteRule *rule,
-              const char            *task_type,
-              gint64                 input_tokens)
+/* A retired model's traffic goes to its replacement (sluice-deprecation.c);
+ * a replacement already in the chain is not tried twice. */
+static void
+substitute_retired (RequestState *state)
 {
-  if (rule->tasks != NULL &&
-      (task_type == NULL || !g_strv_contains ((const char * const *) rule->tasks, task_type)))
-    return FALSE;
-  if (rule->min_input_tokens >= 0 && input_tokens < rule->min_input_tokens)
-    return FALSE;
-  if (rule->max_input_tokens >= 0 && input_tokens > rule->max_input_tokens)
-    return FALSE;
-  return TRUE;
+  gint64 now = sluice_clock_now_us (state->engine->clock);
+  g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean changed = FALSE;
+
+  for (guint i = 0; state->chain[i] != NULL; i++)
+    {
+      const SluiceModelConfig *mc = sluice_config_lookup_model (state->config, state->chain[i]);
+      const SluiceModelConfig *instead = sluice_deprecation_substitute (state->config,
+                                                                        state->chain[i], now);
+      const char *name = instead != NULL ? instead->name : state->chain[i];
+
+      if (instead != NULL)
+        {
+          TRACE (state, SLUICE_STAGE_ROUTE, 0, "deprecated",
+                 "%s retired on %s; its replacement %s takes its place",
+                 state->chain[i], mc->retires, instead->name);
+          changed = TRUE;
+        }
+      if (g_hash_table_contains (seen, name))
+        {
+          changed = TRUE;
+          continue;
+        }
+      g_hash_table_add (seen, (gpointer) name);
+      g_strv_builder_add (kept, name);
+    }
+  if (changed)
+    {
+      g_strfreev (state->chain);
+      state->chain = g_strv_builder_end (kept);
+    }
 }
+
+/* route: the router decides (sluice-router.c); the trace says why. A
+ * rule's caps apply to a copy of the request, which is what travels on. */
 
 static gboolean
 route (RequestState  *state,
        GError       **error)
 {
-  const char *asked = sluice_request_get_model (state->request);
-  const char *task_type = sluice_request_get_task (state->request);
-  const SluiceChainConfig *chain = NULL;
-  const char *why = NULL;
-  g_autofree char *why_owned = NULL;
+  g_autoptr(SluiceRouteDecision) decision = NULL;
+  g_autoptr(SluiceRequest) effective = NULL;
+  g_autofree char *models = NULL;
+  g_autofree char *why = NULL;
 
-  if (asked != NULL)
+  decision = _sluice_engine_decide_route (state->engine, state->config, state->limiter,
+                                          state->request, state->estimate_in, error);
+  if (decision == NULL)
+    return FALSE;
+
+  state->chain = g_strdupv ((char **) sluice_route_decision_get_models (decision));
+  state->response->route = g_strdup (sluice_route_decision_get_chain (decision));
+  substitute_retired (state);
+  models = g_strjoinv (" → ", state->chain);
+  why = sluice_route_decision_dup_summary (decision);
+  TRACE (state, SLUICE_STAGE_ROUTE, 0, "route", "chain “%s” (%s): %s",
+         state->response->route, models, why);
+
+  effective = sluice_router_effective_request (decision, state->request);
+  if (effective != state->request)
     {
-      const char *aliased = sluice_config_resolve_alias (state->config, asked);
-
-      if (aliased != NULL)
-        {
-          chain = sluice_config_lookup_chain (state->config, aliased);
-          why = why_owned = g_strdup_printf ("alias “%s” names chain “%s”", asked, aliased);
-        }
-      else if ((chain = sluice_config_lookup_chain (state->config, asked)) != NULL)
-        why = "asked for by name";
-      else if (sluice_config_lookup_model (state->config, asked) != NULL)
-        {
-          state->chain = g_new0 (char *, 2);
-          state->chain[0] = g_strdup (asked);
-          state->response->route = g_strdup (asked);
-          TRACE (state, SLUICE_STAGE_ROUTE, 0, "route", "model “%s” asked for directly", asked);
-          return TRUE;
-        }
-      else
-        {
-          g_set_error (error, SLUICE_ENGINE_ERROR, SLUICE_ENGINE_ERROR_NO_ROUTE,
-                       _("No model, chain or alias is called “%s”"), asked);
-          return FALSE;
-        }
+      TRACE (state, SLUICE_STAGE_ROUTE, 0, "caps",
+             "dispatched with max_tokens %" G_GINT64_FORMAT " and temperature %.2f "
+             "(the caller's request is unchanged)",
+             sluice_request_get_max_tokens (effective),
+             sluice_request_get_temperature (effective));
+      g_set_object (&state->request, effective);
     }
-  else
-    {
-      for (guint i = 0; i < sluice_config_get_n_rules (state->config) && chain == NULL; i++)
-        {
-          const SluiceRouteRule *rule = sluice_config_get_rule (state->config, i);
-
-          if (rule_matches (rule, task_type, state->estimate_in))
-            {
-              chain = sluice_config_lookup_chain (state->config, rule->chain);
-              why = why_owned = g_strdup_printf ("rule “%s” matched (task %s, ~%" G_GINT64_FORMAT
-                                                 " input tokens)", rule->name,
-                                                 task_type != NULL ? task_type : "unspecified",
-                                                 state->estimate_in);
-            }
-        }
-      if (chain == NULL)
-        {
-          chain = sluice_config_lookup_chain (state->config,
-                                              sluice_config_get_default_chain (state->config));
-          why = "no rule matched; the default chain";
-        }
-    }
-
-  g_assert (chain != NULL);
-  state->chain = g_strdupv (chain->models);
-  state->response->route = g_strdup (chain->name);
-  {
-    g_autofree char *models = g_strjoinv (" → ", chain->models);
-
-    TRACE (state, SLUICE_STAGE_ROUTE, 0, "route", "chain “%s” (%s): %s",
-           chain->name, models, why);
-  }
   return TRUE;
 }
 
@@ -1083,6 +1204,7 @@ storm_guard_passes (GTask *task)
                              seen, storm->window_s, storm->max_repeats,
                              MAX (0, retry_at - now_mono (state)) / 1e6);
   TRACE (state, SLUICE_STAGE_ADMIT, 0, "storm-guard", "%s", message);
+  state->response->retry_after_ms = MAX (0, retry_at - now_mono (state)) / 1000;
   fail_request (g_object_ref (task), SLUICE_REQUEST_STATUS_REFUSED, SLUICE_ERROR_CLASS_NONE, message);
   return FALSE;
 }
@@ -1138,6 +1260,17 @@ _sluice_engine_run_pipeline (SluiceEngine    *self,
                              gpointer         on_delta_data,
                              GTask           *task)
 {
+  _sluice_engine_run_pipeline_full (self, request, on_delta, NULL, on_delta_data, task);
+}
+
+void
+_sluice_engine_run_pipeline_full (SluiceEngine       *self,
+                                  SluiceRequest      *request,
+                                  SluiceDeltaFunc     on_delta,
+                                  SluiceDispatchFunc  on_dispatch,
+                                  gpointer            on_delta_data,
+                                  GTask              *task)
+{
   RequestState *state = g_new0 (RequestState, 1);
   g_autofree char *request_id = sluice_request_get_id (request) != NULL
                                 ? g_strdup (sluice_request_get_id (request))
@@ -1153,7 +1286,9 @@ _sluice_engine_run_pipeline (SluiceEngine    *self,
   state->cache = g_object_ref (self->cache);
   g_mutex_unlock (&self->mutex);
   state->on_delta = on_delta;
+  state->on_dispatch = on_dispatch;
   state->on_delta_data = on_delta_data;
+  state->retry_at = -1;
   state->start_us = sluice_clock_monotonic_us (self->clock);
   state->admitted_at = sluice_clock_now_us (self->clock);
   state->deadline_us = state->start_us +

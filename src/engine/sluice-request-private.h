@@ -31,7 +31,9 @@ struct _SluiceResponse
   guint                fallback_depth;
   SluiceErrorClass     error_class;
   char                *error_message;
+  char                *job_id;
   SluiceTrace         *trace;
+  gint64               retry_after_ms;  /* REFUSED: when to come back; -1 unknown */
 };
 
 SluiceResponse *_sluice_response_new (const char  *request_id,

@@ -260,6 +260,7 @@ struct _SluiceRequest
   GPtrArray *messages;
   char      *id;
   char      *cache_control;
+  char      *response_format;
   char      *model;
   char      *task;
   char      *user;
@@ -267,6 +268,7 @@ struct _SluiceRequest
   gint64     max_tokens;
   guint      stream : 1;
   guint      deferrable : 1;
+  guint      has_tools : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SluiceRequest, sluice_request, G_TYPE_OBJECT)
@@ -279,6 +281,7 @@ sluice_request_finalize (GObject *object)
   g_clear_pointer (&self->messages, g_ptr_array_unref);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->cache_control, g_free);
+  g_clear_pointer (&self->response_format, g_free);
   g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->task, g_free);
   g_clear_pointer (&self->user, g_free);
@@ -355,6 +358,65 @@ STRING_ACCESSORS (cache_control)
 STRING_ACCESSORS (model)
 STRING_ACCESSORS (task)
 STRING_ACCESSORS (user)
+STRING_ACCESSORS (response_format)
+
+gboolean
+sluice_request_get_has_tools (SluiceRequest *self)
+{
+  g_return_val_if_fail (SLUICE_IS_REQUEST (self), FALSE);
+
+  return self->has_tools;
+}
+
+/**
+ * sluice_request_set_has_tools:
+ * @self: a request
+ * @has_tools: whether the caller offers tools (function calling)
+ *
+ * Routing rules may send requests with tools to another chain.
+ */
+void
+sluice_request_set_has_tools (SluiceRequest *self,
+                              gboolean       has_tools)
+{
+  g_return_if_fail (SLUICE_IS_REQUEST (self));
+
+  self->has_tools = !!has_tools;
+}
+
+/**
+ * sluice_request_copy:
+ * @self: a request
+ *
+ * The engine never changes a caller's request: what it dispatches with
+ * other settings (a routing rule's caps) is a copy.
+ *
+ * Returns: (transfer full): a new request equal to @self; the messages
+ *   are shared (they are immutable)
+ */
+SluiceRequest *
+sluice_request_copy (SluiceRequest *self)
+{
+  SluiceRequest *copy;
+
+  g_return_val_if_fail (SLUICE_IS_REQUEST (self), NULL);
+
+  copy = sluice_request_new ();
+  for (guint i = 0; i < self->messages->len; i++)
+    g_ptr_array_add (copy->messages, sluice_message_ref (g_ptr_array_index (self->messages, i)));
+  copy->id = g_strdup (self->id);
+  copy->cache_control = g_strdup (self->cache_control);
+  copy->response_format = g_strdup (self->response_format);
+  copy->model = g_strdup (self->model);
+  copy->task = g_strdup (self->task);
+  copy->user = g_strdup (self->user);
+  copy->temperature = self->temperature;
+  copy->max_tokens = self->max_tokens;
+  copy->stream = self->stream;
+  copy->deferrable = self->deferrable;
+  copy->has_tools = self->has_tools;
+  return copy;
+}
 
 double
 sluice_request_get_temperature (SluiceRequest *self)
@@ -487,6 +549,7 @@ sluice_response_finalize (GObject *object)
   g_free (self->model);
   g_free (self->provider);
   g_free (self->error_message);
+  g_free (self->job_id);
   g_clear_pointer (&self->trace, sluice_trace_unref);
 
   G_OBJECT_CLASS (sluice_response_parent_class)->finalize (object);
@@ -513,6 +576,7 @@ _sluice_response_new (const char  *request_id,
 
   self->request_id = g_strdup (request_id);
   self->trace = sluice_trace_ref (trace);
+  self->retry_after_ms = -1;
   return self;
 }
 
@@ -539,7 +603,9 @@ RESPONSE_GETTER (SluiceCacheStatus, cache_status, SLUICE_CACHE_STATUS_NONE)
 RESPONSE_GETTER (guint, fallback_depth, 0)
 RESPONSE_GETTER (SluiceErrorClass, error_class, SLUICE_ERROR_CLASS_NONE)
 RESPONSE_GETTER (const char *, error_message, NULL)
+RESPONSE_GETTER (const char *, job_id, NULL)
 RESPONSE_GETTER (SluiceTrace *, trace, NULL)
+RESPONSE_GETTER (gint64, retry_after_ms, -1)
 
 const SluiceUsage *
 sluice_response_get_usage (SluiceResponse *self)

@@ -105,6 +105,13 @@ void           sluice_request_set_id             (SluiceRequest *self,
 const char    *sluice_request_get_cache_control  (SluiceRequest *self);
 void           sluice_request_set_cache_control  (SluiceRequest *self,
                                                   const char    *cache_control);
+const char    *sluice_request_get_response_format (SluiceRequest *self);
+void           sluice_request_set_response_format (SluiceRequest *self,
+                                                   const char    *response_format);
+gboolean       sluice_request_get_has_tools      (SluiceRequest *self);
+void           sluice_request_set_has_tools      (SluiceRequest *self,
+                                                  gboolean       has_tools);
+SluiceRequest *sluice_request_copy               (SluiceRequest *self);
 char          *sluice_request_dup_prompt_text    (SluiceRequest *self);
 char          *sluice_request_new_id             (void);
 
@@ -130,6 +137,8 @@ SluiceCacheStatus   sluice_response_get_cache_status   (SluiceResponse *self);
 guint               sluice_response_get_fallback_depth (SluiceResponse *self);
 SluiceErrorClass    sluice_response_get_error_class    (SluiceResponse *self);
 const char         *sluice_response_get_error_message  (SluiceResponse *self);
+const char         *sluice_response_get_job_id         (SluiceResponse *self);
 SluiceTrace        *sluice_response_get_trace          (SluiceResponse *self);
+gint64              sluice_response_get_retry_after_ms (SluiceResponse *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "sluice-clock.h"
 #include "sluice-request.h"
 #include "sluice-config.h"
+#include "sluice-config-diff.h"
 #include "sluice-provider.h"
 #include "sluice-mock-behaviour.h"
 #include "sluice-mock-provider.h"

@@ -67,6 +67,33 @@ schedule (SluiceMockCall *call,
 /* The connection goes away without the stream's proper end. A shutdown
  * rather than a close keeps the descriptor valid for libsoup, whose next
  * write then fails and finishes the message. */
+/* The key the client sent, whichever provider's header carried it. */
+static const char *
+presented_key (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *value = soup_message_headers_get_one (headers, "Authorization");
+
+  if (value != NULL && g_ascii_strncasecmp (value, "Bearer ", 7) == 0)
+    return value + 7;
+  value = soup_message_headers_get_one (headers, "x-api-key");
+  if (value == NULL)
+    value = soup_message_headers_get_one (headers, "x-goog-api-key");
+  return value;
+}
+
+/* A 401 that quotes the refused key back in full, as careless servers do,
+ * so that tests can check the gateway never passes it on or logs it. */
+static void
+respond_unauthorised (SluiceMockCall *call)
+{
+  const char *key = presented_key (call->msg);
+  g_autofree char *message = g_strdup_printf ("Incorrect API key provided: %s.",
+                                              key != NULL ? key : "(none)");
+
+  call->ex->dialect->set_error (call->msg, SLUICE_ERROR_CLASS_AUTH, 0, message);
+}
+
 static gboolean
 cut_connection (gpointer user_data)
 {
@@ -189,6 +216,10 @@ deliver (gpointer user_data)
 
     case SLUICE_ERROR_CLASS_MALFORMED:
       respond_malformed (call);
+      break;
+
+    case SLUICE_ERROR_CLASS_AUTH:
+      respond_unauthorised (call);
       break;
 
     default:

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sluice-mock-dialect.h"
+#include "sluice-mock-embedding.h"
 
 SluiceMockExchange *
 sluice_mock_exchange_new (const SluiceMockDialect *dialect,
@@ -152,42 +153,7 @@ sluice_mock_text_of (JsonNode *content)
   return g_string_free (text, FALSE);
 }
 
-static guint64
-hash_bytes (const char *data,
-            gsize       length)
-{
-  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
-
-  for (gsize i = 0; i < length; i++)
-    {
-      h ^= (guchar) g_ascii_tolower (data[i]);
-      h *= G_GUINT64_CONSTANT (0x100000001b3);
-    }
-
-  return h;
-}
-
-static guint64
-splitmix (guint64 *state)
-{
-  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
-
-  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-static void
-add_word_vector (double  *vector,
-                 guint    dimensions,
-                 guint64  seed)
-{
-  for (guint i = 0; i < dimensions; i++)
-    vector[i] += (double) (splitmix (&seed) >> 11) / (double) (1ull << 53) * 2.0 - 1.0;
-}
-
-/* A deterministic unit vector: the sum of one pseudo-random vector per word,
- * so texts sharing words point in similar directions. */
+/* A deterministic unit vector, the same as the in-process mock's. */
 JsonNode *
 sluice_mock_embedding (const char *text,
                        guint       dimensions)
@@ -195,34 +161,10 @@ sluice_mock_embedding (const char *text,
   g_autofree double *vector = g_new0 (double, dimensions);
   JsonArray *array = json_array_sized_new (dimensions);
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-  const char *p = text;
-  guint words = 0;
-  double norm = 0.0;
 
-  while (*p != '\0')
-    {
-      const char *start;
-
-      while (*p != '\0' && !g_ascii_isalnum (*p) && !(*p & 0x80))
-        p++;
-      start = p;
-      while (*p != '\0' && (g_ascii_isalnum (*p) || (*p & 0x80)))
-        p++;
-      if (p > start)
-        {
-          add_word_vector (vector, dimensions, hash_bytes (start, p - start));
-          words++;
-        }
-    }
-  if (words == 0)
-    add_word_vector (vector, dimensions, hash_bytes (text, strlen (text)));
-
+  sluice_mock_embedding_compute (text, dimensions, vector);
   for (guint i = 0; i < dimensions; i++)
-    norm += vector[i] * vector[i];
-  norm = norm > 0.0 ? sqrt (norm) : 1.0;
-
-  for (guint i = 0; i < dimensions; i++)
-    json_array_add_double_element (array, vector[i] / norm);
+    json_array_add_double_element (array, vector[i]);
   json_node_take_array (node, array);
 
   return node;

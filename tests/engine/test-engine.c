@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sluice.h"
+#include "sluice-events.h"
 
 #define CONFIG_TEMPLATE \
   "{ \"schema\": 1," \
@@ -886,6 +887,131 @@ test_cache_stale (Fixture       *f,
   g_assert_cmpint (sluice_response_get_status (unknown), ==, SLUICE_REQUEST_STATUS_ERROR);
 }
 
+
+/* Static answers from the config stand in when every model failed. */
+static void
+test_static_response (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *json = make_config (", \"errors\": {\"server\": 1.0}",
+      ", \"errors\": {\"server\": 1.0}",
+      ", \"degradation\": {\"static_responses\": ["
+      "  {\"name\": \"hours\", \"match\": \"opening hours\","
+      "   \"content\": \"We are open 9 to 5, Monday to Friday.\"} ]}");
+  g_autoptr(SluiceResponse) hours = NULL, other = NULL;
+
+  apply (f, json);
+  hours = ask_as (f, "alice", NULL, "What are your OPENING HOURS today?", NULL);
+  g_assert_cmpint (sluice_response_get_status (hours), ==, SLUICE_REQUEST_STATUS_DEGRADED);
+  g_assert_cmpstr (sluice_response_get_content (hours), ==, "We are open 9 to 5, Monday to Friday.");
+  g_assert_true (trace_has (hours, SLUICE_STAGE_DEGRADE, "static", "hours"));
+  other = ask_as (f, "alice", NULL, "Something else entirely", NULL);
+  g_assert_cmpint (sluice_response_get_status (other), ==, SLUICE_REQUEST_STATUS_ERROR);
+}
+
+static SluiceResponse *
+ask_deferrable (Fixture    *f,
+                const char *prompt)
+{
+  g_autoptr(SluiceRequest) request = make_request (prompt);
+  g_autoptr(GError) error = NULL;
+  SluiceResponse *r;
+
+  sluice_request_set_deferrable (request, TRUE);
+  r = run (f, request, NULL, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
+/* Runs the main loop until the job is no longer running (its request
+ * settled and its result written), for at most ten seconds. */
+static void
+drain_job (Fixture    *f,
+           const char *id)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(SluiceDeferredJob) job = NULL;
+
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      sluice_store_flush (sluice_engine_get_store (f->engine));
+      job = sluice_engine_lookup_job (f->engine, id, NULL);
+      if (job != NULL && job->state != SLUICE_JOB_RUNNING)
+        return;
+      g_usleep (1000);
+    }
+}
+
+/* A deferrable request that nobody can answer gets a job id at once; the
+ * job survives a restart and is answered when the provider comes back. */
+static void
+test_deferred_queue (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *down = make_config (", \"errors\": {\"server\": 1.0}",
+                                       ", \"errors\": {\"server\": 1.0}",
+                                       ", \"degradation\": {\"deferred\": {\"base_backoff_s\": 5, \"max_backoff_s\": 10}}");
+  g_autofree char *up = make_config ("", "",
+                                     ", \"degradation\": {\"deferred\": {\"base_backoff_s\": 5, \"max_backoff_s\": 10}}");
+  g_autoptr(SluiceResponse) deferred = NULL;
+  g_autoptr(SluiceDeferredJob) queued = NULL, done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *job_id = NULL;
+
+  apply (f, down);
+  deferred = ask_deferrable (f, "Summarise this report when you can");
+  g_assert_cmpint (sluice_response_get_status (deferred), ==, SLUICE_REQUEST_STATUS_DEFERRED);
+  job_id = g_strdup (sluice_response_get_job_id (deferred));
+  g_assert_nonnull (job_id);
+  g_assert_true (g_str_has_prefix (job_id, "job_"));
+  g_assert_true (trace_has (deferred, SLUICE_STAGE_DEGRADE, "deferred", job_id));
+
+  /* Restart: the job is still there, queued. */
+  g_clear_object (&f->engine);
+  f->engine = open_engine (f);
+  queued = sluice_engine_lookup_job (f->engine, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (queued->state, ==, SLUICE_JOB_QUEUED);
+  g_assert_nonnull (strstr (queued->request, "Summarise this report"));
+
+  /* The providers recover; once the backoff passed, the job is answered. */
+  apply (f, up);
+  sluice_clock_advance (f->clock, 6 * G_USEC_PER_SEC);
+  g_assert_cmpuint (sluice_engine_run_deferred_jobs (f->engine), ==, 1);
+  drain_job (f, job_id);
+  done = sluice_engine_lookup_job (f->engine, job_id, &error);
+  g_assert_no_error (error);
+  g_test_message ("job: state %d, attempts %u, error %s", done->state, done->attempts, done->error);
+  g_assert_cmpint (done->state, ==, SLUICE_JOB_DONE);
+  g_assert_nonnull (strstr (done->response, "Echo: Summarise this report when you can"));
+  g_assert_cmpuint (done->attempts, >=, 1);
+
+  g_assert_null (sluice_engine_lookup_job (f->engine, "job_nope", &error));
+  g_assert_error (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_NOT_FOUND);
+}
+
+/* Breaker state changes are kept as rows beside the ledger. */
+static void
+test_breaker_events (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(SluiceResponse) r = run_ok (f, "trip it");
+  g_autoptr(GPtrArray) events = NULL;
+  const SluiceEvent *event;
+
+  sluice_store_flush (sluice_engine_get_store (f->engine));
+  events = sluice_events_list (sluice_engine_get_store (f->engine), 0, 10, NULL);
+  g_assert_nonnull (events);
+  g_assert_cmpuint (events->len, ==, 1);
+  event = g_ptr_array_index (events, 0);
+  g_assert_cmpstr (event->kind, ==, "breaker.open");
+  g_assert_cmpstr (event->subject, ==, "alpha-large");
+  g_assert_nonnull (strstr (event->detail, "3 consecutive failures"));
+}
+
 static void
 test_default_config (void)
 {
@@ -939,6 +1065,9 @@ main (int   argc,
   ADD ("cache-exact", NULL, test_cache_exact);
   ADD ("cache-semantic", NULL, test_cache_semantic);
   ADD ("cache-stale", NULL, test_cache_stale);
+  ADD ("static-response", NULL, test_static_response);
+  ADD ("deferred-queue", NULL, test_deferred_queue);
+  ADD ("breaker-events", ", \"errors\": {\"server\": 1.0}", test_breaker_events);
 
   return g_test_run ();
 }

@@ -521,16 +521,121 @@ test_all_failed (Fixture       *f,
   g_assert_nonnull (gateway_path_string (s->json, "$.error.message"));
 }
 
+#define EMBED_CONFIG \
+  "{ \"schema\": 1," \
+  "  \"providers\": [ { \"name\": \"alpha\", \"kind\": \"mock\"," \
+  "    \"mock\": { \"seed\": 1, \"latency_ms\": { \"p50\": 0, \"p99\": 0 } } } ]," \
+  "  \"models\": [" \
+  "    { \"name\": \"alpha-large\", \"provider\": \"alpha\", \"price_in\": 3," \
+  "      \"price_out\": 15, \"context_window\": 200000 }," \
+  "    { \"name\": \"vec-model\", \"provider\": \"alpha\", \"upstream\": \"vec-1\"," \
+  "      \"kind\": \"embedding\", \"price_in\": 0.02, \"price_out\": 0," \
+  "      \"context_window\": 8191 } ]," \
+  "  \"chains\": { \"main\": [\"alpha-large\"], \"vec\": [\"vec-model\"] }," \
+  "  \"routing\": { \"default\": \"main\" } }"
+
+static float
+base64_float (const char *text,
+              guint       index,
+              guint      *count)
+{
+  gsize len = 0;
+  g_autofree guchar *bytes = g_base64_decode (text, &len);
+  guint32 word;
+  float value;
+
+  *count = len / 4;
+  g_assert_cmpuint (index, <, *count);
+  memcpy (&word, bytes + 4 * index, 4);
+  word = GUINT32_FROM_LE (word);
+  memcpy (&value, &word, 4);
+  return value;
+}
+
 static void
 test_embeddings (Fixture       *f,
                  gconstpointer  data)
 {
-  g_autoptr(GatewayReply) r = gateway_post_json (f, "/v1/embeddings",
-                                                 "{\"model\":\"main\",\"input\":\"x\"}");
+  g_autoptr(GatewayReply) r = NULL;
+  g_autoptr(GatewayReply) b = NULL;
+  g_autoptr(GatewayReply) one = NULL;
+  guint count = 0;
 
-  g_assert_cmpuint (r->status, ==, 501);
-  g_assert_nonnull (strstr (gateway_path_string (r->json, "$.error.message"),
-                            "not served by this gateway yet"));
+  gateway_apply (f, EMBED_CONFIG);
+  r = gateway_post_json (f, "/v1/embeddings",
+                         "{\"model\":\"vec\",\"input\":[\"reset my password\",\"hours\"],"
+                         "\"dimensions\":8,\"user\":\"emb-user\"}");
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (gateway_path_string (r->json, "$.object"), ==, "list");
+  g_assert_cmpstr (gateway_path_string (r->json, "$.model"), ==, "vec-model");
+  g_assert_cmpstr (gateway_path_string (r->json, "$.data[1].object"), ==, "embedding");
+  g_assert_cmpint (gateway_path_int (r->json, "$.data[1].index"), ==, 1);
+  g_assert_cmpint (gateway_path_int (r->json, "$.usage.prompt_tokens"), >, 0);
+  g_assert_cmpint (gateway_path_int (r->json, "$.usage.total_tokens"), ==,
+                   gateway_path_int (r->json, "$.usage.prompt_tokens"));
+  g_assert_cmpstr (gateway_header (r, "x-sluice-model"), ==, "vec-model");
+  g_assert_cmpstr (gateway_header (r, "x-sluice-route"), ==, "vec");
+  g_assert_nonnull (gateway_header (r, "x-sluice-request-id"));
+  {
+    JsonArray *vector = json_node_get_array (
+      json_object_get_member (json_array_get_object_element (
+        json_object_get_array_member (gateway_object (r), "data"), 0), "embedding"));
+    double norm = 0;
+
+    g_assert_cmpuint (json_array_get_length (vector), ==, 8);
+    for (guint i = 0; i < 8; i++)
+      norm += json_array_get_double_element (vector, i) * json_array_get_double_element (vector, i);
+    g_assert_cmpfloat_with_epsilon (norm, 1.0, 1e-5);
+
+    /* base64: the same values, as little-endian float32. */
+    b = gateway_post_json (f, "/v1/embeddings",
+                           "{\"model\":\"vec\",\"input\":[\"reset my password\"],"
+                           "\"dimensions\":8,\"encoding_format\":\"base64\"}");
+    g_assert_cmpuint (b->status, ==, 200);
+    for (guint i = 0; i < 8; i++)
+      g_assert_cmpfloat (base64_float (gateway_path_string (b->json, "$.data[0].embedding"),
+                                       i, &count),
+                         ==, (float) json_array_get_double_element (vector, i));
+    g_assert_cmpuint (count, ==, 8);
+  }
+
+  /* A plain string is one input; the model name works as well as a chain. */
+  one = gateway_post_json (f, "/v1/embeddings", "{\"model\":\"vec-model\",\"input\":\"x\"}");
+  g_assert_cmpuint (one->status, ==, 200);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (gateway_object (one),
+                                                                        "data")), ==, 1);
+}
+
+static void
+test_embeddings_errors (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GatewayReply) tokens = NULL;
+  g_autoptr(GatewayReply) chat = NULL;
+  g_autoptr(GatewayReply) unknown = NULL;
+  g_autoptr(GatewayReply) format = NULL;
+  g_autoptr(GatewayReply) empty = NULL;
+
+  gateway_apply (f, EMBED_CONFIG);
+  tokens = gateway_post_json (f, "/v1/embeddings", "{\"model\":\"vec\",\"input\":[[1,2,3]]}");
+  g_assert_cmpuint (tokens->status, ==, 400);
+  g_assert_cmpstr (gateway_path_string (tokens->json, "$.error.param"), ==, "input[0]");
+
+  chat = gateway_post_json (f, "/v1/embeddings", "{\"model\":\"main\",\"input\":\"x\"}");
+  g_assert_cmpuint (chat->status, ==, 400);
+  g_assert_nonnull (strstr (gateway_path_string (chat->json, "$.error.message"),
+                            "not an embedding model"));
+
+  unknown = gateway_post_json (f, "/v1/embeddings", "{\"model\":\"nope\",\"input\":\"x\"}");
+  g_assert_cmpuint (unknown->status, ==, 404);
+
+  format = gateway_post_json (f, "/v1/embeddings",
+                              "{\"model\":\"vec\",\"input\":\"x\",\"encoding_format\":\"hex\"}");
+  g_assert_cmpuint (format->status, ==, 400);
+  g_assert_cmpstr (gateway_path_string (format->json, "$.error.param"), ==, "encoding_format");
+
+  empty = gateway_post_json (f, "/v1/embeddings", "{\"model\":\"vec\",\"input\":[]}");
+  g_assert_cmpuint (empty->status, ==, 400);
 }
 
 int
@@ -557,6 +662,7 @@ main (int   argc,
   TEST ("/gateway/refused", test_refused, ", \"budgets\": { \"tokens_per_request\": 1000 }");
   TEST ("/gateway/all-failed", test_all_failed, NULL);
   TEST ("/gateway/embeddings", test_embeddings, NULL);
+  TEST ("/gateway/embeddings-errors", test_embeddings_errors, NULL);
 
   return g_test_run ();
 }

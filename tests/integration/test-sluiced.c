@@ -141,7 +141,7 @@ start (Daemon     *d,
   /* The daemon's warnings (an invalid config) must not abort it. */
   g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
   d->process = g_subprocess_launcher_spawn (launcher, &error, binary,
-                                            "--listen", "127.0.0.1:0",
+                                            "--listen", "127.0.0.1:0", "--log-requests",
                                             "--config", d->config_path,
                                             "--db", d->db_path, NULL);
   g_assert_no_error (error);

@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "sluice-format.h"
-#include "sluice-playground-page.h"
+#include "sluice-playground-page-private.h"
 #include "sluice-playground-trace.h"
 
 /* Builds a SluiceRequest from the form, sends it through the engine host and
@@ -37,6 +37,8 @@ struct _SluicePlaygroundPage
   GtkSwitch        *stream_switch;
   GtkSpinner       *spinner;
   GtkButton        *send_button;
+  GtkButton        *explain_button;
+  GtkLabel         *explain_label;
   GtkButton        *cancel_button;
   GtkLabel         *hint_label;
   GtkLabel         *error_label;
@@ -53,9 +55,22 @@ struct _SluicePlaygroundPage
   GtkLabel         *result_fallback;
   GtkWidget        *trace_box;
   GtkListBox       *trace_list;
+
+  /* Compare mode. */
+  GtkSwitch        *compare_switch;
+  GtkWidget        *model_row;
+  GtkStack         *output_stack;
+  GtkBox           *compare_box;
+  GtkLabel         *compare_error_label;
+  SluicePlaygroundColumn *columns[2];
+  GListModel       *choices;
+  guint             n_in_flight;
 };
 
 G_DEFINE_FINAL_TYPE (SluicePlaygroundPage, sluice_playground_page, GTK_TYPE_WIDGET)
+
+static void _sluice_playground_compare_set_choices (SluicePlaygroundPage *self,
+                                                    GListModel           *choices);
 
 /* In the order of the task drop-down's items. */
 static const char *task_values[] = {
@@ -117,6 +132,7 @@ fill_models (SluicePlaygroundPage *self,
 
   gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (list));
   gtk_drop_down_set_selected (self->model_dropdown, 0);
+  _sluice_playground_compare_set_choices (self, G_LIST_MODEL (list));
 }
 
 static char *
@@ -286,12 +302,12 @@ on_sent (GObject      *object,
 
 static SluiceRequest *
 build_request (SluicePlaygroundPage *self,
-               const char           *prompt)
+               const char           *prompt,
+               guint                 model)
 {
   g_autofree char *system = get_text (self->system_view);
   g_autofree char *user = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_entry)));
   SluiceRequest *request = sluice_request_new ();
-  guint model = gtk_drop_down_get_selected (self->model_dropdown);
   guint task = gtk_drop_down_get_selected (self->task_dropdown);
 
   if (g_strstrip (system)[0] != '\0')
@@ -310,6 +326,93 @@ build_request (SluicePlaygroundPage *self,
   sluice_request_set_stream (request, gtk_switch_get_active (self->stream_switch));
 
   return request;
+}
+
+/* Compare mode: the same prompt to the model of each column, in parallel. */
+
+static void
+_sluice_playground_compare_set_choices (SluicePlaygroundPage *self,
+                                        GListModel           *choices)
+{
+  guint n = g_list_model_get_n_items (choices);
+
+  g_set_object (&self->choices, choices);
+  /* The first two concrete choices, so a comparison is ready to send. */
+  _sluice_playground_column_set_choices (self->columns[0], choices, n > 2 ? n - 2 : 0);
+  _sluice_playground_column_set_choices (self->columns[1], choices, n > 1 ? n - 1 : 0);
+}
+
+typedef struct
+{
+  SluicePlaygroundPage   *page;
+  SluicePlaygroundColumn *column;
+} CompareSend;
+
+static void
+on_compare_delta (const char *text,
+                  gpointer    user_data)
+{
+  _sluice_playground_column_append (SLUICE_PLAYGROUND_COLUMN (user_data), text);
+}
+
+static void
+on_compare_sent (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree CompareSend *send = user_data;
+  g_autoptr(SluicePlaygroundPage) self = send->page;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SluiceResponse) response = NULL;
+
+  response = sluice_engine_host_send_finish (SLUICE_ENGINE_HOST (object), result, &error);
+
+  if (response != NULL)
+    _sluice_playground_column_show_response (send->column, response);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _sluice_playground_column_show_error (send->column, _("The request was cancelled."));
+  else
+    _sluice_playground_column_show_error (send->column, error->message);
+
+  if (--self->n_in_flight == 0)
+    {
+      g_clear_object (&self->cancellable);
+      set_busy (self, FALSE);
+    }
+}
+
+static void
+send_compare (SluicePlaygroundPage *self,
+              const char           *prompt)
+{
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->columns); i++)
+    {
+      SluicePlaygroundColumn *column = self->columns[i];
+      g_autoptr(SluiceRequest) request =
+        build_request (self, prompt, _sluice_playground_column_get_selected (column));
+      CompareSend *send = g_new0 (CompareSend, 1);
+
+      _sluice_playground_column_reset (column);
+      send->page = g_object_ref (self);
+      send->column = column;
+      self->n_in_flight++;
+      sluice_engine_host_send_async (self->host, request,
+                                     sluice_request_get_stream (request) ? on_compare_delta : NULL,
+                                     column, self->cancellable, on_compare_sent, send);
+    }
+}
+
+static void
+on_compare_toggled (SluicePlaygroundPage *self)
+{
+  gboolean compare = gtk_switch_get_active (self->compare_switch);
+
+  gtk_stack_set_visible_child_name (self->output_stack, compare ? "compare" : "single");
+  /* Each column has its own model; the form's choice is for one answer. */
+  gtk_widget_set_visible (self->model_row, !compare);
 }
 
 static void
@@ -333,7 +436,13 @@ send_action (GtkWidget  *widget,
       return;
     }
 
-  request = build_request (self, prompt);
+  if (gtk_switch_get_active (self->compare_switch))
+    {
+      send_compare (self, prompt);
+      return;
+    }
+
+  request = build_request (self, prompt, gtk_drop_down_get_selected (self->model_dropdown));
   self->cancellable = g_cancellable_new ();
   set_busy (self, TRUE);
 
@@ -343,6 +452,79 @@ send_action (GtkWidget  *widget,
                                  self->cancellable,
                                  on_sent,
                                  g_object_ref (self));
+}
+
+/* Explain route: the engine's routing decision for the form as it stands,
+ * computed on the engine thread without calling a provider. */
+
+static char *
+describe_decision (SluiceRouteDecision *d)
+{
+  const char * const *reasons = sluice_route_decision_get_reasons (d);
+  g_autofree char *models = g_strjoinv (" → ", (char **) sluice_route_decision_get_models (d));
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, _("Chain “%s” (%s)"), sluice_route_decision_get_chain (d), models);
+  if (sluice_route_decision_get_rule (d) != NULL)
+    g_string_append_printf (out, _(", rule “%s”"), sluice_route_decision_get_rule (d));
+  if (sluice_route_decision_get_task (d) != NULL)
+    g_string_append_printf (out, sluice_route_decision_get_task_guessed (d)
+                            ? _(", task %s guessed with confidence %.2f")
+                            : _(", task %s given"), sluice_route_decision_get_task (d),
+                            sluice_route_decision_get_confidence (d));
+  for (guint i = 0; reasons[i] != NULL; i++)
+    g_string_append_printf (out, "\n• %s", reasons[i]);
+  return g_string_free (out, FALSE);
+}
+
+static void
+explain_on_engine (SluiceEngine *engine,
+                   gpointer      data,
+                   GTask        *task)
+{
+  g_autoptr(SluiceRouteDecision) decision = NULL;
+  GError *error = NULL;
+
+  decision = sluice_engine_explain (engine, SLUICE_REQUEST (data), &error);
+  if (decision == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, describe_decision (decision), g_free);
+}
+
+static void
+on_explained (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SluicePlaygroundPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = sluice_engine_host_run_finish (SLUICE_ENGINE_HOST (object), result,
+                                                         &error);
+
+  gtk_label_set_text (self->explain_label, text != NULL ? text : error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->explain_label), TRUE);
+}
+
+static void
+explain_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SluicePlaygroundPage *self = SLUICE_PLAYGROUND_PAGE (widget);
+  g_autofree char *prompt = get_text (self->user_view);
+  SluiceRequest *request;
+
+  if (self->host == NULL)
+    return;
+  if (g_strstrip (prompt)[0] == '\0')
+    {
+      show_error (self, _("Write a prompt first."));
+      return;
+    }
+  request = build_request (self, prompt, gtk_drop_down_get_selected (self->model_dropdown));
+  sluice_engine_host_run_async (self->host, explain_on_engine, request, g_object_unref, g_free,
+                                NULL, on_explained, g_object_ref (self));
 }
 
 static void
@@ -390,6 +572,7 @@ sluice_playground_page_dispose (GObject *object)
   g_clear_object (&self->host);
   g_clear_object (&self->response);
   g_clear_pointer (&self->model_values, g_ptr_array_unref);
+  g_clear_object (&self->choices);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SLUICE_TYPE_PLAYGROUND_PAGE);
   /* The template's root has no id, so it is not unparented above. */
@@ -438,6 +621,8 @@ sluice_playground_page_class_init (SluicePlaygroundPageClass *klass)
   BIND (stream_switch);
   BIND (spinner);
   BIND (send_button);
+  BIND (explain_button);
+  BIND (explain_label);
   BIND (cancel_button);
   BIND (hint_label);
   BIND (error_label);
@@ -454,10 +639,17 @@ sluice_playground_page_class_init (SluicePlaygroundPageClass *klass)
   BIND (result_fallback);
   BIND (trace_box);
   BIND (trace_list);
+  BIND (compare_switch);
+  BIND (model_row);
+  BIND (output_stack);
+  BIND (compare_box);
+  BIND (compare_error_label);
 #undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_compare_toggled);
 
   gtk_widget_class_install_action (widget_class, "playground.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "playground.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "playground.explain", NULL, explain_action);
 }
 
 static void
@@ -467,6 +659,11 @@ sluice_playground_page_init (SluicePlaygroundPage *self)
   self->config_version = G_MININT64;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  for (guint i = 0; i < G_N_ELEMENTS (self->columns); i++)
+    {
+      self->columns[i] = _sluice_playground_column_new ();
+      gtk_box_append (self->compare_box, GTK_WIDGET (self->columns[i]));
+    }
   add_shortcuts (self);
   fill_models (self, NULL);
   set_busy (self, FALSE);
@@ -527,4 +724,45 @@ sluice_playground_page_get_response (SluicePlaygroundPage *self)
   g_return_val_if_fail (SLUICE_IS_PLAYGROUND_PAGE (self), NULL);
 
   return self->response;
+}
+
+void
+sluice_playground_page_set_compare (SluicePlaygroundPage *self,
+                                    gboolean              compare)
+{
+  g_return_if_fail (SLUICE_IS_PLAYGROUND_PAGE (self));
+
+  gtk_switch_set_active (self->compare_switch, compare);
+}
+
+/**
+ * sluice_playground_page_set_compare_models:
+ * @first: the choice of the left column (an index of the model drop-down)
+ * @second: the choice of the right column
+ */
+void
+sluice_playground_page_set_compare_models (SluicePlaygroundPage *self,
+                                           guint                 first,
+                                           guint                 second)
+{
+  g_return_if_fail (SLUICE_IS_PLAYGROUND_PAGE (self));
+
+  _sluice_playground_column_set_choices (self->columns[0], self->choices, first);
+  _sluice_playground_column_set_choices (self->columns[1], self->choices, second);
+}
+
+/**
+ * sluice_playground_page_get_compare_response:
+ * @column: 0 for the left column, 1 for the right
+ *
+ * Returns: (transfer none) (nullable): that column's last response
+ */
+SluiceResponse *
+sluice_playground_page_get_compare_response (SluicePlaygroundPage *self,
+                                             guint                 column)
+{
+  g_return_val_if_fail (SLUICE_IS_PLAYGROUND_PAGE (self), NULL);
+  g_return_val_if_fail (column < G_N_ELEMENTS (self->columns), NULL);
+
+  return _sluice_playground_column_get_response (self->columns[column]);
 }

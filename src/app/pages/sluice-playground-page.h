@@ -20,5 +20,12 @@ void            sluice_playground_page_set_host     (SluicePlaygroundPage *self,
                                                      SluiceEngineHost     *host);
 gboolean        sluice_playground_page_get_busy     (SluicePlaygroundPage *self);
 SluiceResponse *sluice_playground_page_get_response (SluicePlaygroundPage *self);
+void            sluice_playground_page_set_compare  (SluicePlaygroundPage *self,
+                                                     gboolean              compare);
+void            sluice_playground_page_set_compare_models (SluicePlaygroundPage *self,
+                                                           guint                 first,
+                                                           guint                 second);
+SluiceResponse *sluice_playground_page_get_compare_response (SluicePlaygroundPage *self,
+                                                             guint                 column);
 
 G_END_DECLS

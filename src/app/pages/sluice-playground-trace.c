@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "sluice-format.h"
 #include "sluice-playground-trace.h"
@@ -92,4 +93,54 @@ sluice_playground_trace_row_new (const SluiceTraceEntry *entry)
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
 
   return row;
+}
+
+static SluiceStage
+stage_from_string (const char *name)
+{
+  for (int stage = SLUICE_STAGE_ADMIT; stage <= SLUICE_STAGE_DEGRADE; stage++)
+    if (g_strcmp0 (sluice_stage_to_string (stage), name) == 0)
+      return stage;
+
+  return SLUICE_STAGE_SETTLE;
+}
+
+/**
+ * sluice_playground_trace_from_json:
+ * @json: (nullable): a trace as the ledger keeps it (sluice_trace_to_json())
+ *
+ * Returns: (transfer full) (nullable): the trace, or %NULL when @json is
+ *   not a trace
+ */
+SluiceTrace *
+sluice_playground_trace_from_json (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(SluiceTrace) trace = NULL;
+  JsonArray *entries;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    return NULL;
+
+  trace = sluice_trace_new (0);
+  entries = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *e = json_array_get_object_element (entries, i);
+      gint64 offset, duration;
+
+      if (e == NULL)
+        continue;
+
+      offset = json_object_get_int_member_with_default (e, "offset_us", 0);
+      duration = json_object_get_int_member_with_default (e, "duration_us", 0);
+      sluice_trace_add (trace,
+                        stage_from_string (json_object_get_string_member_with_default (e, "stage", NULL)),
+                        offset + duration, duration,
+                        json_object_get_string_member_with_default (e, "what", ""),
+                        "%s", json_object_get_string_member_with_default (e, "detail", ""));
+    }
+
+  return g_steal_pointer (&trace);
 }

@@ -11,6 +11,7 @@
 
 G_BEGIN_DECLS
 
-GtkWidget *sluice_playground_trace_row_new (const SluiceTraceEntry *entry);
+GtkWidget   *sluice_playground_trace_row_new   (const SluiceTraceEntry *entry);
+SluiceTrace *sluice_playground_trace_from_json (const char             *json);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "sluice-cache.h"
 #include "sluice-local-embedder.h"
 #include "sluice-normaliser.h"
+#include "sluice-redis-exact-store.h"
 #include "sluice-request.h"
 #include "sluice-semantic-cache.h"
 
@@ -41,6 +42,8 @@ struct _SluiceCache
   SluiceSemanticCache  *semantic;
   double                max_temperature;
   double                local_threshold;
+  SluiceRedisExactStore *redis;           /* the shared exact tier, or NULL */
+  gint64                stale_grace_s;
 
   GMutex                stats_lock;
   SluiceCacheStats      stats;
@@ -59,6 +62,8 @@ sluice_cache_settings_init (SluiceCacheSettings *settings)
   settings->stale_grace_s = 86400;
   settings->filler_words = NULL;
   settings->local_threshold = 0.0;
+  settings->redis_url = NULL;
+  settings->redis_prefix = NULL;
 }
 
 void
@@ -78,6 +83,7 @@ sluice_cache_finalize (GObject *object)
   SluiceCache *self = SLUICE_CACHE (object);
 
   g_clear_object (&self->semantic);
+  g_clear_object (&self->redis);
   g_clear_object (&self->entries);
   g_clear_object (&self->embedder);
   g_clear_object (&self->normaliser);
@@ -139,12 +145,34 @@ sluice_cache_new (SluiceClock                *clock,
   self->entries = sluice_exact_cache_new (clock, store, settings->max_entries,
                                           settings->max_bytes, settings->stale_grace_s);
   self->semantic = sluice_semantic_cache_new (self->entries, self->normaliser);
+  self->stale_grace_s = settings->stale_grace_s;
+  if (settings->redis_url != NULL)
+    {
+      self->redis = sluice_redis_exact_store_new (settings->redis_url, settings->redis_prefix,
+                                                  error);
+      if (self->redis == NULL)
+        return NULL;
+    }
 
   if (!sluice_exact_cache_load (self->entries, error))
     return NULL;
   sluice_semantic_cache_index_all (self->semantic);
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * sluice_cache_get_redis_store:
+ *
+ * Returns: (transfer none) (nullable): the exact tier shared through
+ *   Redis, when the settings named one
+ */
+SluiceRedisExactStore *
+sluice_cache_get_redis_store (SluiceCache *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CACHE (self), NULL);
+
+  return self->redis;
 }
 
 SluiceEmbedder *
@@ -325,6 +353,8 @@ bypass_reason (SluiceCache            *self,
 
 typedef struct
 {
+  char     *key;
+  gboolean  semantic;
   char     *scope_key;
   char     *text;
   double    threshold;
@@ -337,6 +367,7 @@ lookup_free (gpointer data)
 {
   Lookup *l = data;
 
+  g_free (l->key);
   g_free (l->scope_key);
   g_free (l->text);
   g_free (l);
@@ -443,6 +474,60 @@ embedded_for_lookup_cb (GObject      *object,
   return_result (task, r);
 }
 
+/* After the exact tiers missed: the semantic one, when the policy says. */
+static void
+lookup_semantic (GTask *task)
+{
+  SluiceCache *self = g_task_get_source_object (task);
+  Lookup *l = g_task_get_task_data (task);
+  const char *texts[2] = { NULL, NULL };
+
+  if (!l->semantic)
+    {
+      return_result (task, result_new (SLUICE_CACHE_STATUS_MISS, NULL, "exact miss%s",
+                                        self->redis != NULL ? " (local and shared)" : ""));
+      g_object_unref (task);
+      return;
+    }
+  texts[0] = l->text;
+  sluice_embedder_embed_async (self->embedder, texts, g_task_get_cancellable (task),
+                               embedded_for_lookup_cb, task);
+}
+
+/* The shared tier answered: a fresh entry is kept locally too, so the
+ * next look-up needs no round trip. */
+static void
+shared_looked_up_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  SluiceCache *self = g_task_get_source_object (task);
+  Lookup *l = g_task_get_task_data (task);
+  g_autoptr(SluiceCacheEntry) e = NULL;
+  gint64 now = sluice_clock_now_us (self->clock);
+  gboolean young;
+
+  e = sluice_redis_exact_store_get_finish (SLUICE_REDIS_EXACT_STORE (object), result, NULL);
+  young = e != NULL && (l->max_age_s < 0 || now - e->created_us <= l->max_age_s * G_USEC_PER_SEC);
+  if (young && now < e->expires_us)
+    {
+      sluice_exact_cache_insert (self->entries, e);
+      return_result (task, result_new (SLUICE_CACHE_STATUS_EXACT, g_steal_pointer (&e),
+                                       "exact hit (shared, from Redis)"));
+      g_object_unref (task);
+      return;
+    }
+  if (young && l->stale_ok && now < e->expires_us + self->stale_grace_s * G_USEC_PER_SEC)
+    {
+      return_result (task, result_new (SLUICE_CACHE_STATUS_STALE, g_steal_pointer (&e),
+                                       "exact stale hit (shared, from Redis)"));
+      g_object_unref (task);
+      return;
+    }
+  lookup_semantic (task);
+}
+
 /**
  * sluice_cache_lookup_async:
  * @self: a cache
@@ -469,7 +554,6 @@ sluice_cache_lookup_async (SluiceCache            *self,
   g_autofree char *key = NULL;
   SluiceCacheEntry *hit;
   const char *bypass;
-  const char *texts[2] = { NULL, NULL };
   gboolean stale = FALSE;
   Control control;
   Lookup *l;
@@ -496,24 +580,33 @@ sluice_cache_lookup_async (SluiceCache            *self,
                                        hit, "exact %shit", stale ? "stale " : ""));
       return;
     }
-  if (query->policy->tier != SLUICE_CACHE_TIER_SEMANTIC)
+  if (query->policy->tier != SLUICE_CACHE_TIER_SEMANTIC && self->redis == NULL)
     {
       return_result (task, result_new (SLUICE_CACHE_STATUS_MISS, NULL, "exact miss"));
       return;
     }
 
   l = g_new0 (Lookup, 1);
-  l->scope_key = scope_key (self, query);
-  l->text = g_strdup (sluice_message_get_content (g_ptr_array_index (query->messages,
-                                                                    last_user_index (query))));
-  l->threshold = threshold_for (self, query->policy);
+  l->key = g_steal_pointer (&key);
   l->max_age_s = control.max_age_s;
   l->stale_ok = stale_ok;
+  l->semantic = query->policy->tier == SLUICE_CACHE_TIER_SEMANTIC;
+  if (l->semantic)
+    {
+      l->scope_key = scope_key (self, query);
+      l->text = g_strdup (sluice_message_get_content (g_ptr_array_index (query->messages,
+                                                                        last_user_index (query))));
+      l->threshold = threshold_for (self, query->policy);
+    }
   g_task_set_task_data (task, l, lookup_free);
 
-  texts[0] = l->text;
-  sluice_embedder_embed_async (self->embedder, texts, cancellable,
-                               embedded_for_lookup_cb, g_steal_pointer (&task));
+  if (self->redis != NULL && sluice_redis_exact_store_is_connected (self->redis))
+    {
+      sluice_redis_exact_store_get_async (self->redis, l->key, cancellable,
+                                          shared_looked_up_cb, g_steal_pointer (&task));
+      return;
+    }
+  lookup_semantic (g_steal_pointer (&task));
 }
 
 /**
@@ -642,6 +735,10 @@ sluice_cache_store_async (SluiceCache            *self,
     }
 
   e = entry_for (self, query, payload, tokens, cost_usd);
+  if (self->redis != NULL)
+    sluice_redis_exact_store_put (self->redis, e,
+                                  (e->expires_us - e->created_us) / G_USEC_PER_SEC +
+                                  self->stale_grace_s);
   if (e->tier == SLUICE_CACHE_TIER_EXACT)
     {
       sluice_exact_cache_insert (self->entries, e);

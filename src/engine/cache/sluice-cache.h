@@ -12,6 +12,7 @@
 #include "sluice-config.h"
 #include "sluice-embedder.h"
 #include "sluice-exact-cache.h"
+#include "sluice-redis-exact-store.h"
 #include "sluice-store.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,8 @@ typedef struct
   gint64               stale_grace_s;    /* default 86400 */
   const char * const  *filler_words;     /* NULL = the normaliser's defaults */
   double               local_threshold;  /* 0 = the local embedder's calibrated one */
+  const char          *redis_url;        /* the exact tier shared through Redis; NULL = none */
+  const char          *redis_prefix;     /* of its keys; NULL = "sluice:cache:" */
 } SluiceCacheSettings;
 
 void sluice_cache_settings_init (SluiceCacheSettings *settings);
@@ -104,6 +107,7 @@ guint              sluice_cache_purge           (SluiceCache               *self
 void               sluice_cache_get_stats       (SluiceCache               *self,
                                                  SluiceCacheStats          *stats);
 SluiceEmbedder    *sluice_cache_get_embedder    (SluiceCache               *self);
+SluiceRedisExactStore *sluice_cache_get_redis_store (SluiceCache           *self);
 char              *sluice_cache_compute_key     (SluiceCache               *self,
                                                  const SluiceCacheQuery    *query);
 

@@ -84,7 +84,11 @@ _sluice_config_set_defaults (SluiceConfig *self)
     .budget_ratio = 0.1, .budget_window_s = 60, .deadline_ms = 120000,
   };
   self->storm_guard = (SluiceStormGuardConfig) { .max_repeats = 20, .window_s = 300 };
+  self->deferred = (SluiceDeferredConfig) {
+    .max_attempts = 20, .base_backoff_s = 30, .max_backoff_s = 3600, .retention_s = 7 * 86400,
+  };
   _sluice_config_set_quota_defaults (self);
+  _sluice_config_set_monitoring_defaults (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (default_policies); i++)
     {
@@ -248,6 +252,24 @@ read_filler_words (SluiceConfigParser  *parser,
   return TRUE;
 }
 
+static gboolean
+read_cache_redis_url (SluiceConfigParser  *parser,
+                      JsonNode            *node,
+                      const char          *path,
+                      gpointer             target,
+                      GError             **error)
+{
+  const char *url = NULL;
+
+  if (!_sluice_config_get_string (node, path, &url, error))
+    return FALSE;
+  if (!_sluice_config_is_redis_url (url))
+    return _sluice_config_fail (error, path, "must be redis://HOST[:PORT][/DB] or unix:///PATH");
+  g_free (parser->config->cache.redis_url);
+  parser->config->cache.redis_url = g_strdup (url);
+  return TRUE;
+}
+
 static const SluiceFieldSpec cache_fields[] = {
   { "policies", SLUICE_FIELD_CUSTOM, .func = read_policies },
   { "max_entries", SLUICE_FIELD_UINT, .offset = G_STRUCT_OFFSET (SluiceCacheConfig, max_entries),
@@ -261,6 +283,8 @@ static const SluiceFieldSpec cache_fields[] = {
   { "local_threshold", SLUICE_FIELD_DOUBLE,
     .offset = G_STRUCT_OFFSET (SluiceCacheConfig, local_threshold), .min = 0, .max = 1 },
   { "filler_words", SLUICE_FIELD_CUSTOM, .func = read_filler_words },
+  { "embedder", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_embedder },
+  { "redis_url", SLUICE_FIELD_CUSTOM, .func = read_cache_redis_url },
   { NULL }
 };
 

@@ -407,7 +407,9 @@ static const SluiceFieldSpec model_fields[] = {
   { "latency_threshold_ms", SLUICE_FIELD_UINT,
     .offset = G_STRUCT_OFFSET (SluiceModelConfig, latency_threshold_ms),
     .min = 0, .max = 600000 },
+  { "hedge", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_model_hedge },
   { "limits", SLUICE_FIELD_CUSTOM, .func = read_model_limits },
+  { "kind", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_model_kind },
   { NULL }
 };
 
@@ -434,6 +436,13 @@ finish_model (SluiceModelConfig  *model,
       return _sluice_config_fail (error, child,
                                   "must not exceed context_window (%" G_GINT64_FORMAT ")",
                                   model->context_window);
+    }
+
+  if (model->hedge && model->latency_threshold_ms == 0)
+    {
+      g_autofree char *child = _sluice_config_path_member (path, "hedge");
+
+      return _sluice_config_fail (error, child, "needs a latency_threshold_ms above 0");
     }
 
   if (model->upstream == NULL)

@@ -175,8 +175,8 @@ read_store (SluiceConfigParser  *parser,
   return TRUE;
 }
 
-static gboolean
-is_redis_url (const char *url)
+gboolean
+_sluice_config_is_redis_url (const char *url)
 {
   g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
@@ -212,7 +212,7 @@ read_redis_url (SluiceConfigParser  *parser,
   if (!_sluice_config_get_string (node, path, &url, error))
     return FALSE;
 
-  if (!is_redis_url (url))
+  if (!_sluice_config_is_redis_url (url))
     return _sluice_config_fail (error, path,
                                 "must be redis://HOST[:PORT][/DB] or unix:///PATH");
 

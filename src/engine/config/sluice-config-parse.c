@@ -160,170 +160,6 @@ read_aliases (SluiceConfigParser  *parser,
 }
 
 static gboolean
-read_rule_name (SluiceConfigParser  *parser,
-                JsonNode            *node,
-                const char          *path,
-                gpointer             target,
-                GError             **error)
-{
-  SluiceRouteRule *rule = target;
-
-  return _sluice_config_read_unique (parser, node, path, parser->rule_names,
-                                     "rule", &rule->name, error);
-}
-
-static gboolean
-read_rule_tasks (SluiceConfigParser  *parser,
-                 JsonNode            *node,
-                 const char          *path,
-                 gpointer             target,
-                 GError             **error)
-{
-  SluiceRouteRule *rule = target;
-  g_autoptr(GStrvBuilder) tasks = g_strv_builder_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonArray *array;
-
-  if (!_sluice_config_get_array (node, path, &array, error))
-    return FALSE;
-
-  if (json_array_get_length (array) == 0)
-    return _sluice_config_fail (error, path, "must not be empty; leave it out "
-                                "to match every task");
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autofree char *child = _sluice_config_path_index (path, i);
-      const char *task = NULL;
-
-      if (!_sluice_config_get_name (json_array_get_element (array, i), child,
-                                    &task, error))
-        return FALSE;
-
-      if (!g_hash_table_add (seen, (gpointer) task))
-        return _sluice_config_fail (error, child, "task \"%s\" is listed twice",
-                                    task);
-
-      g_strv_builder_add (tasks, task);
-    }
-
-  g_clear_pointer (&rule->tasks, g_strfreev);
-  rule->tasks = g_strv_builder_end (tasks);
-
-  return TRUE;
-}
-
-static gboolean
-read_chain_ref (SluiceConfigParser  *parser,
-                JsonNode            *node,
-                const char          *path,
-                char               **out,
-                GError             **error)
-{
-  const char *chain = NULL;
-
-  if (!_sluice_config_get_string (node, path, &chain, error) ||
-      !_sluice_config_check_ref (parser->chain_names, "chain", chain, path, error))
-    return FALSE;
-
-  g_free (*out);
-  *out = g_strdup (chain);
-
-  return TRUE;
-}
-
-static gboolean
-read_rule_chain (SluiceConfigParser  *parser,
-                 JsonNode            *node,
-                 const char          *path,
-                 gpointer             target,
-                 GError             **error)
-{
-  return read_chain_ref (parser, node, path, &((SluiceRouteRule *) target)->chain,
-                         error);
-}
-
-static const SluiceFieldSpec rule_fields[] = {
-  { "name", SLUICE_FIELD_CUSTOM, TRUE, .func = read_rule_name },
-  { "tasks", SLUICE_FIELD_CUSTOM, .func = read_rule_tasks },
-  { "min_input_tokens", SLUICE_FIELD_INT64,
-    .offset = G_STRUCT_OFFSET (SluiceRouteRule, min_input_tokens),
-    .min = 0, .max = MAX_TOKENS },
-  { "max_input_tokens", SLUICE_FIELD_INT64,
-    .offset = G_STRUCT_OFFSET (SluiceRouteRule, max_input_tokens),
-    .min = 0, .max = MAX_TOKENS },
-  { "chain", SLUICE_FIELD_CUSTOM, TRUE, .func = read_rule_chain },
-  { NULL }
-};
-
-static gboolean
-read_rules (SluiceConfigParser  *parser,
-            JsonNode            *node,
-            const char          *path,
-            gpointer             target,
-            GError             **error)
-{
-  JsonArray *array;
-
-  if (!_sluice_config_get_array (node, path, &array, error))
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autofree char *child = _sluice_config_path_index (path, i);
-      g_autoptr(SluiceRouteRule) rule = g_new0 (SluiceRouteRule, 1);
-
-      rule->min_input_tokens = -1;
-      rule->max_input_tokens = -1;
-      parser->index = i;
-
-      if (!_sluice_config_read_fields (parser, json_array_get_element (array, i),
-                                       child, rule_fields, rule, error))
-        return FALSE;
-
-      if (rule->max_input_tokens >= 0 &&
-          rule->min_input_tokens > rule->max_input_tokens)
-        {
-          g_autofree char *max = _sluice_config_path_member (child, "max_input_tokens");
-
-          return _sluice_config_fail (error, max,
-                                      "must be at least min_input_tokens (%" G_GINT64_FORMAT ")",
-                                      rule->min_input_tokens);
-        }
-
-      g_ptr_array_add (parser->config->rules, g_steal_pointer (&rule));
-    }
-
-  return TRUE;
-}
-
-static gboolean
-read_default_chain (SluiceConfigParser  *parser,
-                    JsonNode            *node,
-                    const char          *path,
-                    gpointer             target,
-                    GError             **error)
-{
-  return read_chain_ref (parser, node, path, &parser->config->default_chain, error);
-}
-
-static const SluiceFieldSpec routing_fields[] = {
-  { "default", SLUICE_FIELD_CUSTOM, TRUE, .func = read_default_chain },
-  { "rules", SLUICE_FIELD_CUSTOM, .func = read_rules },
-  { NULL }
-};
-
-static gboolean
-read_routing (SluiceConfigParser  *parser,
-              JsonNode            *node,
-              const char          *path,
-              gpointer             target,
-              GError             **error)
-{
-  return _sluice_config_read_fields (parser, node, path, routing_fields, NULL, error);
-}
-
-static gboolean
 read_schema (SluiceConfigParser  *parser,
              JsonNode            *node,
              const char          *path,
@@ -340,15 +176,17 @@ static const SluiceFieldSpec document_fields[] = {
   { "models", SLUICE_FIELD_CUSTOM, TRUE, .func = _sluice_config_read_models },
   { "chains", SLUICE_FIELD_CUSTOM, TRUE, .func = read_chains },
   { "aliases", SLUICE_FIELD_CUSTOM, .func = read_aliases },
-  { "routing", SLUICE_FIELD_CUSTOM, .func = read_routing },
+  { "routing", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_routing },
   { "cache", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_cache },
   { "budgets", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_budgets },
   { "breaker", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_breaker },
   { "retry", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_retry },
   { "storm_guard", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_storm },
+  { "degradation", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_degradation },
   { "users", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_users },
   { "limits", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_limits },
   { "counters", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_counters },
+  { "monitoring", SLUICE_FIELD_CUSTOM, .func = _sluice_config_read_monitoring },
   { NULL }
 };
 
@@ -538,7 +376,8 @@ finish_document (SluiceConfigParser  *parser,
   g_ptr_array_sort (self->chains, compare_by_name);
   g_ptr_array_sort (self->aliases, compare_by_name);
 
-  return _sluice_config_check_replacements (self, error);
+  return _sluice_config_check_replacements (self, error) &&
+         _sluice_config_check_embedding (self, error);
 }
 
 gboolean

@@ -37,6 +37,8 @@ struct _SluiceConfig
   GHashTable             *key_hash_index;
 
   char                   *default_chain;
+  char                   *uncertain_chain;  /* routing.uncertain, or NULL */
+  double                  min_confidence;   /* routing.min_confidence */
   SluiceCacheConfig       cache;
   SluiceBudgetConfig      budgets;
   SluiceLimitsConfig      limits;
@@ -44,6 +46,9 @@ struct _SluiceConfig
   SluiceBreakerConfig     breaker;
   SluiceRetryConfig       retry;
   SluiceStormGuardConfig  storm_guard;
+  SluiceMonitoringConfig  monitoring;
+  GPtrArray              *static_responses;  /* SluiceStaticResponse */
+  SluiceDeferredConfig    deferred;
 
   char                   *canonical;
   char                   *digest;
@@ -163,6 +168,21 @@ gboolean  _sluice_config_read_models   (SluiceConfigParser     *parser,
                                         const char             *path,
                                         gpointer                target,
                                         GError                **error);
+/* sluice-config-embed.c */
+gboolean  _sluice_config_read_model_kind (SluiceConfigParser   *parser,
+                                          JsonNode             *node,
+                                          const char           *path,
+                                          gpointer              target,
+                                          GError              **error);
+gboolean  _sluice_config_read_embedder   (SluiceConfigParser   *parser,
+                                          JsonNode             *node,
+                                          const char           *path,
+                                          gpointer              target,
+                                          GError              **error);
+gboolean  _sluice_config_check_embedding (SluiceConfig         *self,
+                                          GError              **error);
+void      _sluice_config_build_embedder  (JsonBuilder             *builder,
+                                          const SluiceCacheConfig *cache);
 gboolean  _sluice_config_check_replacements (SluiceConfig     *self,
                                              GError          **error);
 gboolean  _sluice_config_read_cache    (SluiceConfigParser     *parser,
@@ -185,11 +205,31 @@ gboolean  _sluice_config_read_retry    (SluiceConfigParser     *parser,
                                         const char             *path,
                                         gpointer                target,
                                         GError                **error);
+gboolean  _sluice_config_read_degradation (SluiceConfigParser  *parser,
+                                           JsonNode            *node,
+                                           const char          *path,
+                                           gpointer             target,
+                                           GError             **error);
+void      _sluice_config_write_degradation (JsonBuilder        *builder,
+                                            SluiceConfig       *self);
+void      _sluice_static_response_free    (SluiceStaticResponse *response);
+gboolean  _sluice_config_read_model_hedge (SluiceConfigParser  *parser,
+                                           JsonNode            *node,
+                                           const char          *path,
+                                           gpointer             target,
+                                           GError             **error);
 gboolean  _sluice_config_read_storm    (SluiceConfigParser     *parser,
                                         JsonNode               *node,
                                         const char             *path,
                                         gpointer                target,
                                         GError                **error);
+gboolean  _sluice_config_read_routing  (SluiceConfigParser     *parser,
+                                        JsonNode               *node,
+                                        const char             *path,
+                                        gpointer                target,
+                                        GError                **error);
+void      _sluice_config_build_routing (JsonBuilder            *builder,
+                                        SluiceConfig           *self);
 gboolean  _sluice_config_read_users    (SluiceConfigParser     *parser,
                                         JsonNode               *node,
                                         const char             *path,
@@ -209,6 +249,8 @@ gboolean  _sluice_config_read_limits   (SluiceConfigParser     *parser,
                                         const char             *path,
                                         gpointer                target,
                                         GError                **error);
+/* redis://HOST[:PORT][/DB] or unix:///PATH */
+gboolean  _sluice_config_is_redis_url (const char             *url);
 gboolean  _sluice_config_read_counters (SluiceConfigParser     *parser,
                                         JsonNode               *node,
                                         const char             *path,
@@ -220,6 +262,17 @@ gboolean  _sluice_config_read_cut_streams (SluiceConfigParser  *parser,
                                            gpointer             target,
                                            GError             **error);
 void      _sluice_config_set_quota_defaults (SluiceConfig      *self);
+
+/* The "monitoring" section (sluice-config-parse-monitoring.c). */
+gboolean  _sluice_config_read_monitoring (SluiceConfigParser   *parser,
+                                          JsonNode             *node,
+                                          const char           *path,
+                                          gpointer              target,
+                                          GError              **error);
+void      _sluice_config_set_monitoring_defaults (SluiceConfig *self);
+void      _sluice_config_clear_monitoring (SluiceConfig        *self);
+void      _sluice_config_build_monitoring (JsonBuilder         *builder,
+                                           SluiceConfig        *self);
 gboolean  _sluice_config_fill_prices   (SluiceModelConfig      *model,
                                         const char             *path,
                                         GError                **error);

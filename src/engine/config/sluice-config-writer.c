@@ -104,38 +104,11 @@ build_model (JsonBuilder             *builder,
   add_string (builder, "retires", model->retires);
   add_string (builder, "replacement", model->replacement);
   add_int (builder, "latency_threshold_ms", model->latency_threshold_ms);
+  json_builder_set_member_name (builder, "hedge");
+  json_builder_add_boolean_value (builder, model->hedge);
+  if (model->embedding)
+    add_string (builder, "kind", "embedding");
   _sluice_config_build_rate_limits (builder, &model->limits, FALSE);
-  json_builder_end_object (builder);
-}
-
-static void
-build_rule (JsonBuilder           *builder,
-            const SluiceRouteRule *rule)
-{
-  json_builder_begin_object (builder);
-  add_string (builder, "name", rule->name);
-  if (rule->tasks != NULL)
-    add_strv (builder, "tasks", (const char * const *) rule->tasks);
-  if (rule->min_input_tokens >= 0)
-    add_int (builder, "min_input_tokens", rule->min_input_tokens);
-  if (rule->max_input_tokens >= 0)
-    add_int (builder, "max_input_tokens", rule->max_input_tokens);
-  add_string (builder, "chain", rule->chain);
-  json_builder_end_object (builder);
-}
-
-static void
-build_routing (JsonBuilder  *builder,
-               SluiceConfig *self)
-{
-  json_builder_set_member_name (builder, "routing");
-  json_builder_begin_object (builder);
-  add_string (builder, "default", self->default_chain);
-  json_builder_set_member_name (builder, "rules");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->rules->len; i++)
-    build_rule (builder, g_ptr_array_index (self->rules, i));
-  json_builder_end_array (builder);
   json_builder_end_object (builder);
 }
 
@@ -165,6 +138,8 @@ build_cache (JsonBuilder  *builder,
   add_double (builder, "max_temperature", self->cache.max_temperature);
   add_int (builder, "stale_grace_s", self->cache.stale_grace_s);
   add_double (builder, "local_threshold", self->cache.local_threshold);
+  if (self->cache.redis_url != NULL)
+    add_string (builder, "redis_url", self->cache.redis_url);
   if (self->cache.filler_words != NULL)
     {
       json_builder_set_member_name (builder, "filler_words");
@@ -173,6 +148,7 @@ build_cache (JsonBuilder  *builder,
         json_builder_add_string_value (builder, self->cache.filler_words[i]);
       json_builder_end_array (builder);
     }
+  _sluice_config_build_embedder (builder, &self->cache);
   json_builder_end_object (builder);
 }
 
@@ -227,6 +203,8 @@ build_resilience (JsonBuilder  *builder,
   add_int (builder, "max_repeats", self->storm_guard.max_repeats);
   add_int (builder, "window_s", self->storm_guard.window_s);
   json_builder_end_object (builder);
+
+  _sluice_config_write_degradation (builder, self);
 }
 
 static void
@@ -275,7 +253,7 @@ _sluice_config_build_json (SluiceConfig *self)
   json_builder_end_array (builder);
 
   build_named_lists (builder, self);
-  build_routing (builder, self);
+  _sluice_config_build_routing (builder, self);
   build_cache (builder, self);
   build_budgets (builder, &self->budgets);
   build_resilience (builder, self);
@@ -295,6 +273,7 @@ _sluice_config_build_json (SluiceConfig *self)
   json_builder_end_array (builder);
 
   _sluice_config_build_quotas (builder, self);
+  _sluice_config_build_monitoring (builder, self);
 
   json_builder_end_object (builder);
 

@@ -47,6 +47,14 @@
  *       "retires": "2027-06-30",                 optional YYYY-MM-DD
  *       "replacement": "mock-large-v2",          optional, another model; no cycles
  *       "latency_threshold_ms": 0,               0 … 600000, 0 = none
+ *       "hedge": false,                          at the threshold, start the
+ *                                                next model beside it; first
+ *                                                answer wins (needs a threshold)
+ *       "kind": "chat" | "embedding",            default chat; embedding
+ *                                                models answer only
+ *                                                sluice_engine_embed_async,
+ *                                                a chain never mixes kinds
+ *                                                and routing picks only chat
  *       "limits": { "rpm", "tpm", "tpd", "concurrency" } } ]   as providers'
  *
  *   "chains": { "frontier": [ "mock-large", … ] }     required, at least one
@@ -58,13 +66,46 @@
  *
  *   "routing": {                                 default: { "default": "small" }
  *     "default": "small",                        required, a chain
- *     "rules": [                                 first match wins; default []
+ *     "rules": [                                 first match wins; default [].
+ *                                                A request naming a concrete
+ *                                                model skips them; one naming
+ *                                                an alias or chain is routed
+ *                                                by them too, and falls back
+ *                                                to that chain, not "default"
  *       { "name": "…",                           required, unique
- *         "tasks": [ "classification", … ],      optional, non-empty; absent
- *                                                matches every task
- *         "min_input_tokens": N,                 optional, input ≥ N
- *         "max_input_tokens": N,                 optional, input ≤ N
- *         "chain": "frontier" } ] }              required, a chain
+ *         conditions, all optional (absent = any); every one given must hold:
+ *         "tasks": [ "classification", … ],      non-empty; the caller's task
+ *                                                (x-sluice-task, metadata.task)
+ *                                                else the classifier's guess
+ *         "min_input_tokens": N,                 estimated input ≥ N
+ *         "max_input_tokens": N,                 estimated input ≤ N
+ *         "output": [ "json" | "tools" | "text" ],   what the caller wants
+ *                                                back (tools win over json)
+ *         "users": [ "alice", … ],               the request's user (a
+ *                                                virtual key's user)
+ *         "aliases": [ "smart", … ],             the alias or chain name
+ *                                                asked for; each must exist
+ *         "hours": { "from": "22:00",            local time on the engine's
+ *                    "to": "06:00" },            clock, from ≤ t < to; wraps
+ *                                                midnight when to < from
+ *         the action:
+ *         "chain": "frontier",                   required, a chain
+ *         "cap_max_tokens": N,                   1 … 10⁹: max_tokens of the
+ *                                                dispatched copy at most N
+ *         "cap_temperature": 0.3,                0 … 2, likewise
+ *         "when_budget_above": 0.8,              (0, 1]; with cheaper_chain:
+ *         "cheaper_chain": "small" } ],          past this fraction of the
+ *                                                user's or global budget
+ *                                                (limiter readings), take it
+ *     "min_confidence": 0.5,                     0 … 1: a guessed task less
+ *                                                sure than this routes up
+ *                                                (never down) where the guess
+ *                                                decided (a rule on tasks, or
+ *                                                no rule matched)
+ *     "uncertain": "frontier" }                  optional chain "up" means;
+ *                                                default the most capable (by
+ *                                                its first model's price); for
+ *                                                an alias, the alias's chain
  *
  *   "cache": { "policies": {                     task → policy; tasks named
  *     "qa": { "tier": "none" | "exact" | "semantic",   here override the
@@ -79,7 +120,13 @@
  *     (0 = no cap; LRU eviction past either), "max_temperature": 0.7 (above
  *     it nothing is cached), "stale_grace_s": 86400 (expired entries kept
  *     for degradation), "local_threshold": 0 (the local embedder's
- *     calibrated 0.50), "filler_words": [ … ] (default: the built-in list).
+ *     calibrated 0.50), "filler_words": [ … ] (default: the built-in list),
+ *     "redis_url": "redis://HOST[:PORT][/DB]" or "unix:///PATH" (optional:
+ *     the exact tier is also kept there, shared by every instance, with
+ *     the counters' prefix + "cache:"; without Redis, local only),
+ *     "embedder": "local" (default) | { "model": "<an embedding model>",
+ *     "dimensions": 1 … 8192 } (the semantic tier's vectors from a provider,
+ *     through sluice_engine_embed_async, metered like any call).
  *
  *   "budgets": { "tokens_per_request": 50000, "user_tokens_per_hour": 200000,
  *                "user_tokens_per_day": 1000000,
@@ -112,9 +159,17 @@
  *
  *   "storm_guard": { "max_repeats": 20, "window_s": 300 }
  *
+ *   "degradation": { "static_responses": [ … ], "deferred": { … } }
+ *                                                see sluice-config-parse-degradation.c
+ *
  *   "users": [ { "name": "alice",                required, unique
  *                "key_hash": "sha256:<64 lowercase hex>",      unique
  *                "limits": { "rpm", "tpm", "tpd", "concurrency" } } ]  quotas
+ *
+ *   "monitoring": { "quality": { … }, "drift": { … }, "cost": { … },
+ *                   "rollups": { … }, "webhook": { … } }
+ *                                                observability; documented in
+ *                                                sluice-config-parse-monitoring.c
  *
  * Errors: not JSON (or a member repeated in one object) → PARSE, message
  * "line:column: reason"; schema other than 1 → VERSION; anything else →
@@ -185,7 +240,11 @@ _sluice_route_rule_free (SluiceRouteRule *rule)
 {
   g_free (rule->name);
   g_strfreev (rule->tasks);
+  g_strfreev (rule->outputs);
+  g_strfreev (rule->users);
+  g_strfreev (rule->aliases);
   g_free (rule->chain);
+  g_free (rule->cheaper_chain);
   g_free (rule);
 }
 
@@ -223,15 +282,20 @@ sluice_config_finalize (GObject *object)
   g_clear_pointer (&self->aliases, g_ptr_array_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->ttl_policies, g_ptr_array_unref);
+  g_clear_pointer (&self->static_responses, g_ptr_array_unref);
   g_clear_pointer (&self->users, g_ptr_array_unref);
 
   g_clear_pointer (&self->budgets.alert_fractions, g_free);
   g_clear_pointer (&self->cache.filler_words, g_strfreev);
+  g_clear_pointer (&self->cache.embedder_model, g_free);
+  g_clear_pointer (&self->cache.redis_url, g_free);
   g_clear_pointer (&self->limits.tokenizer_encoding, g_free);
   g_clear_pointer (&self->limits.tokenizer_path, g_free);
   g_clear_pointer (&self->counters.redis_url, g_free);
   g_clear_pointer (&self->counters.prefix, g_free);
+  _sluice_config_clear_monitoring (self);
   g_clear_pointer (&self->default_chain, g_free);
+  g_clear_pointer (&self->uncertain_chain, g_free);
   g_clear_pointer (&self->canonical, g_free);
   g_clear_pointer (&self->digest, g_free);
 
@@ -255,7 +319,9 @@ sluice_config_init (SluiceConfig *self)
   self->aliases = g_ptr_array_new_with_free_func ((GDestroyNotify) _sluice_alias_config_free);
   self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) _sluice_route_rule_free);
   self->ttl_policies = g_ptr_array_new_with_free_func ((GDestroyNotify) _sluice_ttl_policy_free);
+  self->static_responses = g_ptr_array_new_with_free_func ((GDestroyNotify) _sluice_static_response_free);
   self->users = g_ptr_array_new_with_free_func ((GDestroyNotify) _sluice_user_config_free);
+  self->min_confidence = 0.5;
 
   self->provider_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->model_index = g_hash_table_new (g_str_hash, g_str_equal);
@@ -527,6 +593,36 @@ sluice_config_get_default_chain (SluiceConfig *self)
 }
 
 /**
+ * sluice_config_get_min_confidence:
+ * @self: a #SluiceConfig
+ *
+ * Returns: the classifier's confidence below which a request whose task
+ *   was guessed is routed up (routing.min_confidence)
+ */
+double
+sluice_config_get_min_confidence (SluiceConfig *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), 0);
+
+  return self->min_confidence;
+}
+
+/**
+ * sluice_config_get_uncertain_chain:
+ * @self: a #SluiceConfig
+ *
+ * Returns: (nullable): the chain unsure guesses are routed up to
+ *   (routing.uncertain), or %NULL for the most capable chain
+ */
+const char *
+sluice_config_get_uncertain_chain (SluiceConfig *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
+
+  return self->uncertain_chain;
+}
+
+/**
  * sluice_config_lookup_ttl_policy:
  * @self: a #SluiceConfig
  * @task: a task type, e.g. "qa"
@@ -556,6 +652,32 @@ sluice_config_get_cache (SluiceConfig *self)
   g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
 
   return &self->cache;
+}
+
+guint
+sluice_config_get_n_static_responses (SluiceConfig *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), 0);
+
+  return self->static_responses->len;
+}
+
+const SluiceStaticResponse *
+sluice_config_get_static_response (SluiceConfig *self,
+                                   guint         index)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
+  g_return_val_if_fail (index < self->static_responses->len, NULL);
+
+  return g_ptr_array_index (self->static_responses, index);
+}
+
+const SluiceDeferredConfig *
+sluice_config_get_deferred (SluiceConfig *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
+
+  return &self->deferred;
 }
 
 const SluiceBudgetConfig *
@@ -604,6 +726,20 @@ sluice_config_get_storm_guard (SluiceConfig *self)
   g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
 
   return &self->storm_guard;
+}
+
+/**
+ * sluice_config_get_monitoring:
+ *
+ * Returns: (transfer none): quality, drift, cost alert, rollup and webhook
+ *   settings
+ */
+const SluiceMonitoringConfig *
+sluice_config_get_monitoring (SluiceConfig *self)
+{
+  g_return_val_if_fail (SLUICE_IS_CONFIG (self), NULL);
+
+  return &self->monitoring;
 }
 
 /**

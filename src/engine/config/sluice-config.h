@@ -82,7 +82,9 @@ typedef struct
   char   *retires;           /* ISO 8601 date, or NULL */
   char   *replacement;       /* a model name, or NULL */
   guint   latency_threshold_ms;  /* 0 = none */
+  gboolean hedge;                /* at the threshold, race the next model */
   SluiceRateLimits limits;
+  gboolean embedding;        /* "kind": "embedding" (else a chat model) */
 } SluiceModelConfig;
 
 typedef struct
@@ -91,13 +93,24 @@ typedef struct
   GStrv  models;             /* model names, tried in order */
 } SluiceChainConfig;
 
+/* A routing rule: conditions (all must hold; an absent one holds
+ * always), then the action. See the comment atop sluice-config.c. */
 typedef struct
 {
   char   *name;
   GStrv   tasks;             /* NULL matches any task */
   gint64  min_input_tokens;  /* -1 = no lower bound */
   gint64  max_input_tokens;  /* -1 = no upper bound */
+  GStrv   outputs;           /* "json", "tools", "text"; NULL = any */
+  GStrv   users;             /* NULL = any user (or none) */
+  GStrv   aliases;           /* alias or chain names asked for; NULL = any */
+  gint    from_minute;       /* local time of day, 0 … 1439; -1 = any time */
+  gint    to_minute;         /* exclusive; may be < from_minute (wraps) */
   char   *chain;
+  gint64  cap_max_tokens;    /* 0 = no cap */
+  double  cap_temperature;   /* < 0 = no cap */
+  double  when_budget_above; /* 0 = never; else a fraction in (0, 1] */
+  char   *cheaper_chain;     /* with when_budget_above */
 } SluiceRouteRule;
 
 typedef struct
@@ -117,6 +130,9 @@ typedef struct
   gint64  stale_grace_s;     /* expired entries kept this long for degradation */
   double  local_threshold;   /* the local embedder's; 0 = its calibrated one */
   GStrv   filler_words;      /* NULL = the normaliser's built-in list */
+  char   *embedder_model;    /* "embedder": an embedding model; NULL = local */
+  guint   embedder_dimensions;
+  char   *redis_url;         /* the exact tier shared through Redis; NULL = local only */
 } SluiceCacheConfig;
 
 typedef struct
@@ -158,6 +174,25 @@ typedef struct
   guint window_s;
 } SluiceStormGuardConfig;
 
+/* "degradation.static_responses[]": an answer given when every model
+ * failed and no stale cache entry is at hand. */
+typedef struct
+{
+  char  *name;
+  GStrv  tasks;      /* NULL matches any task */
+  char  *match;      /* case-insensitive substring of the last user message */
+  char  *content;
+} SluiceStaticResponse;
+
+/* "degradation.deferred": the persistent queue of deferrable requests. */
+typedef struct
+{
+  guint max_attempts;
+  guint base_backoff_s;
+  guint max_backoff_s;
+  guint retention_s;
+} SluiceDeferredConfig;
+
 typedef struct
 {
   char *name;
@@ -187,6 +222,33 @@ typedef struct
   gboolean                fail_open;  /* on_loss: "fail_open" */
   char                   *prefix;     /* of every Redis key */
 } SluiceCountersConfig;
+
+/* observability (issue 8): a route's answer format check. */
+typedef struct
+{
+  char     *route;             /* a chain or model name */
+  char     *regex;             /* or NULL */
+  JsonNode *schema;            /* a JSON-schema subset, or NULL */
+} SluiceFormatCheck;
+
+/* The `"monitoring"` section: quality scoring, drift, cost alerts,
+ * rollups and the alert webhook. */
+typedef struct
+{
+  double     quality_sample_rate;     /* 0..1 */
+  double     quality_drop_threshold;  /* (0, 1] */
+  GStrv      blocklist;
+  GPtrArray *formats;                 /* SluiceFormatCheck*, by route */
+  char      *judge_model;             /* NULL = no LLM judge */
+  double     judge_sample_rate;
+  double     judge_usd_per_day;
+  double     drift_sample_rate;
+  double     drift_threshold;
+  double     cost_jump_threshold;
+  guint      retention_days;
+  char      *webhook_url;             /* NULL = none */
+  guint      webhook_retries;
+} SluiceMonitoringConfig;
 
 #define SLUICE_TYPE_CONFIG (sluice_config_get_type ())
 
@@ -223,6 +285,8 @@ guint                         sluice_config_get_n_rules        (SluiceConfig *se
 const SluiceRouteRule        *sluice_config_get_rule           (SluiceConfig *self,
                                                                 guint         index);
 const char                   *sluice_config_get_default_chain  (SluiceConfig *self);
+double                        sluice_config_get_min_confidence (SluiceConfig *self);
+const char                   *sluice_config_get_uncertain_chain (SluiceConfig *self);
 guint                         sluice_config_get_n_ttl_policies (SluiceConfig *self);
 const SluiceTtlPolicy        *sluice_config_get_ttl_policy     (SluiceConfig *self,
                                                                 guint         index);
@@ -235,6 +299,11 @@ const SluiceCountersConfig   *sluice_config_get_counters       (SluiceConfig *se
 const SluiceBreakerConfig    *sluice_config_get_breaker        (SluiceConfig *self);
 const SluiceRetryConfig      *sluice_config_get_retry          (SluiceConfig *self);
 const SluiceStormGuardConfig *sluice_config_get_storm_guard    (SluiceConfig *self);
+const SluiceMonitoringConfig *sluice_config_get_monitoring     (SluiceConfig *self);
+guint                         sluice_config_get_n_static_responses (SluiceConfig *self);
+const SluiceStaticResponse   *sluice_config_get_static_response (SluiceConfig *self,
+                                                                guint         index);
+const SluiceDeferredConfig   *sluice_config_get_deferred       (SluiceConfig *self);
 guint                         sluice_config_get_n_users        (SluiceConfig *self);
 const SluiceUserConfig       *sluice_config_get_user           (SluiceConfig *self,
                                                                 guint         index);

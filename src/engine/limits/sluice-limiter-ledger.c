@@ -35,7 +35,8 @@ count_row (SluiceLimiter            *self,
            const SluiceLedgerRow    *row)
 {
   SluiceConfig *config = _sluice_limiter_get_config (self);
-  const SluiceModelConfig *model = sluice_config_lookup_model (config, row->model);
+  const SluiceModelConfig *model = row->model != NULL
+                                   ? sluice_config_lookup_model (config, row->model) : NULL;
   SluiceLimitUsage usage = {
     .tokens = row->tokens_in + row->tokens_out,
     .usd_micro = (gint64) llround (row->cost_usd * 1e6),

@@ -56,6 +56,7 @@ _sluice_snapshot_new (void)
   g_array_set_clear_func (self->limits, limit_clear);
   self->alerts = g_array_new (FALSE, TRUE, sizeof (SluiceSnapshotAlert));
   g_array_set_clear_func (self->alerts, alert_clear);
+  _sluice_snapshot_init_observe (self);
   return self;
 }
 
@@ -73,6 +74,7 @@ snapshot_clear (gpointer data)
   g_array_unref (self->models);
   g_array_unref (self->limits);
   g_array_unref (self->alerts);
+  _sluice_snapshot_clear_observe (self);
 }
 
 void

@@ -89,14 +89,106 @@ typedef struct
   gint64    updated_at_us;
 } SluiceSnapshotLimit;
 
-/* An engine event worth an operator's attention. */
+/* An engine event worth an operator's attention, from the one persisted
+ * alert stream (src/engine/observe/sluice-alerts.c). */
 typedef struct
 {
-  gint64  time_us;
-  char   *severity;   /* "info", "warning", "critical" */
-  char   *code;       /* e.g. "budget.user_tokens_per_hour", "breaker.open" */
-  char   *message;
+  gint64    time_us;
+  char     *severity;   /* "info", "warning", "critical" */
+  char     *code;       /* e.g. "budget.user_tokens_per_hour", "breaker.open" */
+  char     *message;
+  gint64    id;         /* for sluice_engine_ack_alert() */
+  gboolean  acknowledged;
+  guint     count;      /* occurrences folded into this one (deduplicated) */
 } SluiceSnapshotAlert;
+
+/* observability (issue 8): latency windows, economics, quality, drift,
+ * deprecations. */
+typedef enum
+{
+  SLUICE_TIME_WINDOW_1M,
+  SLUICE_TIME_WINDOW_1H,
+  SLUICE_TIME_WINDOW_24H,
+  SLUICE_N_TIME_WINDOWS,
+} SluiceTimeWindow;
+
+/* Percentiles from a log-bucketed histogram (within 1.6 % of exact). */
+typedef struct
+{
+  guint64 count;
+  gint64  p50_us;
+  gint64  p95_us;
+  gint64  p99_us;
+  gint64  max_us;
+  double  sum_us;
+} SluiceLatencySummary;
+
+typedef struct
+{
+  char                 *model;
+  SluiceLatencySummary  total[SLUICE_N_TIME_WINDOWS];   /* end to end */
+  SluiceLatencySummary  ttft[SLUICE_N_TIME_WINDOWS];    /* time to first token */
+  guint64               total_count;               /* since start */
+  double                total_sum_us;
+  guint64               ttft_count;
+  double                ttft_sum_us;
+} SluiceModelLatency;
+
+/* Input sizes: 0–1K, 1K–10K, 10K–50K, 50K+ tokens. */
+#define SLUICE_N_TOKEN_BUCKETS 4
+
+/* Token economics of one model, user or route over the last 24 hours and
+ * the 24 hours before, from the per-minute rollups (they survive a
+ * restart). */
+typedef struct
+{
+  char    *dimension;        /* "model", "user" or "route" */
+  char    *key;
+  guint64  requests;
+  guint64  errors;
+  guint64  cache_hits;
+  gint64   tokens_in;
+  gint64   tokens_cached;
+  gint64   tokens_out;
+  double   cost_usd;
+  gint64   latency_us;       /* summed, for the average */
+  guint64  prev_requests;
+  double   prev_cost_usd;
+} SluiceEconomics;
+
+#define SLUICE_SNAPSHOT_HOURS 24
+
+/* Quality scores (0..1) of a route's sampled answers. Hourly points are
+ * oldest first; NaN where nothing was scored. */
+typedef struct
+{
+  char   *route;
+  double  avg_24h;
+  double  avg_prev_24h;
+  guint   n_24h;
+  guint   n_prev_24h;
+  double  relevance_24h;
+  double  safety_24h;
+  double  hourly[SLUICE_SNAPSHOT_HOURS];
+} SluiceQualityTrend;
+
+/* The cosine distance of one day's answer centroid to the week before. */
+typedef struct
+{
+  char   *route;
+  char   *model;
+  gint64  day_us;            /* the day's start (UTC) */
+  double  distance;          /* < 0 when there is no previous week */
+  guint   samples;
+} SluiceDriftPoint;
+
+typedef struct
+{
+  char *model;
+  char *retires;             /* YYYY-MM-DD */
+  char *replacement;         /* or NULL */
+  int   days_left;           /* <= 0 once retired */
+} SluiceDeprecation;
 
 #define SLUICE_SNAPSHOT_HISTORY 60   /* one-second buckets kept for sparklines */
 
@@ -124,6 +216,38 @@ guint                       sluice_snapshot_get_n_alerts      (SluiceSnapshot *s
 const SluiceSnapshotAlert  *sluice_snapshot_get_alert         (SluiceSnapshot *self,
                                                                guint           index);
 const char                 *sluice_model_health_to_string     (SluiceModelHealth health);
+
+/* observability (issue 8) */
+const SluiceModelLatency   *sluice_snapshot_lookup_latency    (SluiceSnapshot *self,
+                                                               const char     *model);
+guint                       sluice_snapshot_get_n_latencies   (SluiceSnapshot *self);
+const SluiceModelLatency   *sluice_snapshot_get_latency       (SluiceSnapshot *self,
+                                                               guint           index);
+const SluiceLatencySummary *sluice_snapshot_get_bucket_latency (SluiceSnapshot *self,
+                                                               guint           bucket,
+                                                               SluiceTimeWindow    window);
+const char                 *sluice_snapshot_bucket_name       (guint           bucket);
+const SluiceLatencySummary *sluice_snapshot_get_overhead      (SluiceSnapshot *self,
+                                                               SluiceTimeWindow    window);
+guint                       sluice_snapshot_get_n_economics   (SluiceSnapshot *self);
+const SluiceEconomics      *sluice_snapshot_get_economics     (SluiceSnapshot *self,
+                                                               guint           index);
+const SluiceEconomics      *sluice_snapshot_lookup_economics  (SluiceSnapshot *self,
+                                                               const char     *dimension,
+                                                               const char     *key);
+const double               *sluice_snapshot_get_cost_history  (SluiceSnapshot *self,
+                                                               guint          *n_points);
+guint                       sluice_snapshot_get_n_quality     (SluiceSnapshot *self);
+const SluiceQualityTrend   *sluice_snapshot_get_quality       (SluiceSnapshot *self,
+                                                               guint           index);
+const SluiceQualityTrend   *sluice_snapshot_lookup_quality    (SluiceSnapshot *self,
+                                                               const char     *route);
+guint                       sluice_snapshot_get_n_drift       (SluiceSnapshot *self);
+const SluiceDriftPoint     *sluice_snapshot_get_drift         (SluiceSnapshot *self,
+                                                               guint           index);
+guint                       sluice_snapshot_get_n_deprecations (SluiceSnapshot *self);
+const SluiceDeprecation    *sluice_snapshot_get_deprecation   (SluiceSnapshot *self,
+                                                               guint           index);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SluiceSnapshot, sluice_snapshot_unref)
 

@@ -301,9 +301,9 @@ const SluiceWireFormat sluice_wire_gemini = {
 /* The provider */
 
 static char *
-build_url (SluiceGeminiProvider *self,
-           const char           *model,
-           gboolean              stream)
+build_method_url (SluiceGeminiProvider *self,
+                  const char           *model,
+                  const char           *method)
 {
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
@@ -311,11 +311,105 @@ build_url (SluiceGeminiProvider *self,
   if (g_str_has_prefix (model, "models/"))
     model += strlen ("models/");
   escaped = g_uri_escape_string (model, NULL, FALSE);
-  path = g_strconcat ("/models/", escaped,
-                      stream ? ":streamGenerateContent?alt=sse" : ":generateContent",
-                      NULL);
+  path = g_strconcat ("/models/", escaped, method, NULL);
 
   return sluice_http_provider_build_url (self->base_url, DEFAULT_BASE_URL, path);
+}
+
+static char *
+build_url (SluiceGeminiProvider *self,
+           const char           *model,
+           gboolean              stream)
+{
+  return build_method_url (self, model,
+                           stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+}
+
+static void
+add_key (SluiceGeminiProvider *self,
+         SoupMessage          *message)
+{
+  if (self->api_key != NULL && *self->api_key != '\0')
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "x-goog-api-key", self->api_key);
+}
+
+/* Embeddings: embedContent for one input, batchEmbedContents (at most 100
+ * requests a call) for more. */
+
+#define EMBED_MAX_BATCH 100
+
+static void
+embed_sent_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+  SluiceEmbeddings *embeddings;
+
+  root = sluice_http_provider_send_json_finish (result, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  embeddings = sluice_wire_gemini_parse_embed (root, &error);
+  if (embeddings == NULL)
+    {
+      g_prefix_error (&error, "%s: ", sluice_provider_get_name (SLUICE_PROVIDER (object)));
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, embeddings, (GDestroyNotify) sluice_embeddings_unref);
+}
+
+static void
+sluice_gemini_provider_embed_async (SluiceProvider      *provider,
+                                    SluiceProviderCall  *call,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  SluiceGeminiProvider *self = SLUICE_GEMINI_PROVIDER (provider);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *url = NULL;
+  SluiceHttpTarget target = { 0, };
+  const char *model = call->upstream_model != NULL ? call->upstream_model : "";
+  gboolean batch = g_strv_length (call->inputs) > 1;
+
+  g_task_set_source_tag (task, sluice_gemini_provider_embed_async);
+  url = build_method_url (self, model, batch ? ":batchEmbedContents" : ":embedContent");
+  body = sluice_wire_gemini_build_embed (model, (const char * const *) call->inputs,
+                                         call->dimensions);
+  message = sluice_http_provider_new_message (url, body, FALSE);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
+                               "%s: invalid base URL “%s”",
+                               sluice_provider_get_name (provider), url);
+      return;
+    }
+  add_key (self, message);
+
+  target.session = self->session;
+  target.format = &sluice_wire_gemini;
+  target.provider_name = sluice_provider_get_name (provider);
+  target.secret = self->api_key;
+  target.connect_timeout_ms = self->connect_timeout_ms;
+  sluice_http_provider_send_json_async (self, &target, message, call, cancellable,
+                                        embed_sent_cb, g_steal_pointer (&task));
+}
+
+static SluiceEmbeddings *
+sluice_gemini_provider_embed_finish (SluiceProvider  *provider,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -346,9 +440,7 @@ sluice_gemini_provider_complete_async (SluiceProvider      *provider,
       return;
     }
 
-  if (self->api_key != NULL && *self->api_key != '\0')
-    soup_message_headers_replace (soup_message_get_request_headers (message),
-                                  "x-goog-api-key", self->api_key);
+  add_key (self, message);
 
   target.session = self->session;
   target.format = &sluice_wire_gemini;
@@ -401,6 +493,9 @@ sluice_gemini_provider_class_init (SluiceGeminiProviderClass *klass)
 
   provider_class->complete_async = sluice_gemini_provider_complete_async;
   provider_class->complete_finish = sluice_gemini_provider_complete_finish;
+  provider_class->embed_async = sluice_gemini_provider_embed_async;
+  provider_class->embed_finish = sluice_gemini_provider_embed_finish;
+  provider_class->embed_max_batch = EMBED_MAX_BATCH;
 }
 
 static void

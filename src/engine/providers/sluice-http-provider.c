@@ -35,6 +35,7 @@ typedef struct
   GSource            *connect_timeout;
   gboolean            connect_timed_out;
   gboolean            streaming;
+  gboolean            raw_json;   /* answer the parsed body, not a completion */
 } HttpState;
 
 static void
@@ -296,6 +297,12 @@ finish_body (GTask *task)
       return_error (task, sluice_wire_error_from_json (state->status, root));
       return;
     }
+  if (state->raw_json)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&root), (GDestroyNotify) json_node_unref);
+      g_object_unref (task);
+      return;
+    }
 
   completion = state->target.format->parse_response (root, &error);
   /* Asked for a stream, got a plain answer: deliver it as one delta. */
@@ -487,26 +494,15 @@ on_outer_cancelled (GCancellable *outer,
   g_cancellable_cancel (inner);
 }
 
-/**
- * sluice_http_provider_send_async:
- * @source_object: the provider
- * @target: where and how to send; its pointers must outlive the call
- * @message: the POST to send
- * @call: the call, whose outputs are filled in
- * @cancellable: (nullable): cancels the call and closes its connection
- * @callback: called when done
- * @user_data: for @callback
- *
- * Sends @message and reads the answer in the wire format of @target.
- */
-void
-sluice_http_provider_send_async (gpointer                source_object,
-                                 const SluiceHttpTarget *target,
-                                 SoupMessage            *message,
-                                 SluiceProviderCall     *call,
-                                 GCancellable           *cancellable,
-                                 GAsyncReadyCallback     callback,
-                                 gpointer                user_data)
+static void
+send (gpointer                source_object,
+      const SluiceHttpTarget *target,
+      SoupMessage            *message,
+      SluiceProviderCall     *call,
+      gboolean                raw_json,
+      GCancellable           *cancellable,
+      GAsyncReadyCallback     callback,
+      gpointer                user_data)
 {
   GTask *task;
   HttpState *state;
@@ -519,6 +515,7 @@ sluice_http_provider_send_async (gpointer                source_object,
   state->target = *target;
   state->message = g_object_ref (message);
   state->call = call;
+  state->raw_json = raw_json;
   state->cancellable = g_cancellable_new ();
   state->delta = g_string_new (NULL);
   state->start_us = g_get_monotonic_time ();
@@ -540,6 +537,65 @@ sluice_http_provider_send_async (gpointer                source_object,
 
   soup_session_send_async (target->session, message, G_PRIORITY_DEFAULT,
                            state->cancellable, on_sent, task);
+}
+
+/**
+ * sluice_http_provider_send_async:
+ * @source_object: the provider
+ * @target: where and how to send; its pointers must outlive the call
+ * @message: the POST to send
+ * @call: the call, whose outputs are filled in
+ * @cancellable: (nullable): cancels the call and closes its connection
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Sends @message and reads the answer in the wire format of @target.
+ */
+void
+sluice_http_provider_send_async (gpointer                source_object,
+                                 const SluiceHttpTarget *target,
+                                 SoupMessage            *message,
+                                 SluiceProviderCall     *call,
+                                 GCancellable           *cancellable,
+                                 GAsyncReadyCallback     callback,
+                                 gpointer                user_data)
+{
+  send (source_object, target, message, call, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * sluice_http_provider_send_json_async:
+ *
+ * Like sluice_http_provider_send_async(), for calls whose answer is not a
+ * completion (embeddings): the result is the parsed JSON body of a
+ * successful answer. Errors are mapped and scrubbed the same way.
+ */
+void
+sluice_http_provider_send_json_async (gpointer                source_object,
+                                      const SluiceHttpTarget *target,
+                                      SoupMessage            *message,
+                                      SluiceProviderCall     *call,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data)
+{
+  g_return_if_fail (call != NULL && !call->stream);
+
+  send (source_object, target, message, call, TRUE, cancellable, callback, user_data);
+}
+
+/**
+ * sluice_http_provider_send_json_finish:
+ *
+ * Returns: (transfer full): the answer's JSON, or %NULL with @error set
+ */
+JsonNode *
+sluice_http_provider_send_json_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 SluiceCompletion *

@@ -37,6 +37,15 @@ void              sluice_http_provider_send_async    (gpointer                 s
                                                       gpointer                 user_data);
 SluiceCompletion *sluice_http_provider_send_finish   (GAsyncResult            *result,
                                                       GError                 **error);
+void              sluice_http_provider_send_json_async  (gpointer               source_object,
+                                                         const SluiceHttpTarget *target,
+                                                         SoupMessage            *message,
+                                                         SluiceProviderCall     *call,
+                                                         GCancellable           *cancellable,
+                                                         GAsyncReadyCallback     callback,
+                                                         gpointer                user_data);
+JsonNode         *sluice_http_provider_send_json_finish (GAsyncResult           *result,
+                                                         GError                **error);
 char             *sluice_http_provider_build_url     (const char              *base_url,
                                                       const char              *default_base,
                                                       const char              *path);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "sluice-mock-embedding.h"
 #include "sluice-mock-provider.h"
 
 /* The in-process mock: the shared behaviour model answered without a
@@ -64,6 +65,12 @@ outcome_error (SluiceMockProvider *self,
                         name, mc->outcome.retry_after_ms);
   return g_error_new (SLUICE_PROVIDER_ERROR, klass, "%s: scripted %s error",
                       name, sluice_error_class_to_string (klass));
+}
+
+static gboolean
+call_dims_invalid (SluiceProviderCall *call)
+{
+  return call->dimensions > SLUICE_MOCK_EMBEDDING_MAX_DIMS;
 }
 
 static void
@@ -252,6 +259,106 @@ sluice_mock_provider_complete_finish (SluiceProvider  *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Embeddings: the same vectors as sluice-mock's, after the same scripted
+ * latency and errors as a completion of the joined inputs. */
+
+static SluiceEmbeddings *
+mock_embeddings (SluiceProviderCall *call,
+                 const SluiceUsage  *usage)
+{
+  guint dims = call->dimensions > 0 ? call->dimensions : SLUICE_MOCK_EMBEDDING_DIMS;
+  SluiceEmbeddings *result = sluice_embeddings_new (dims);
+  g_autofree double *values = g_new (double, dims);
+
+  for (guint i = 0; call->inputs[i] != NULL; i++)
+    {
+      float *vector = g_new (float, dims);
+
+      sluice_mock_embedding_compute (call->inputs[i], dims, values);
+      for (guint j = 0; j < dims; j++)
+        vector[j] = (float) values[j];
+      sluice_embeddings_add (result, vector);
+    }
+  result->model = g_strdup (call->upstream_model);
+  result->usage.input_tokens = usage->input_tokens;
+  return result;
+}
+
+static void
+embed_slept_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SluiceMockProvider *self = g_task_get_source_object (task);
+  MockCall *mc = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!sluice_clock_sleep_finish (SLUICE_CLOCK (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (mc->outcome.error != SLUICE_ERROR_CLASS_NONE)
+    {
+      mc->call->retry_after_ms = mc->outcome.retry_after_ms;
+      g_task_return_error (task, outcome_error (self, mc));
+    }
+  else if (call_dims_invalid (mc->call))
+    g_task_return_new_error (task, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
+                             "%s: dimensions must be at most %u",
+                             sluice_provider_get_name (SLUICE_PROVIDER (self)),
+                             SLUICE_MOCK_EMBEDDING_MAX_DIMS);
+  else
+    g_task_return_pointer (task, mock_embeddings (mc->call, &mc->outcome.usage),
+                           (GDestroyNotify) sluice_embeddings_unref);
+}
+
+static void
+sluice_mock_provider_embed_async (SluiceProvider      *provider,
+                                  SluiceProviderCall  *call,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  SluiceMockProvider *self = SLUICE_MOCK_PROVIDER (provider);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(SluiceMockBehaviour) behaviour = NULL;
+  g_autoptr(SluiceRequest) request = sluice_request_new ();
+  g_autofree char *joined = g_strjoinv ("\n", call->inputs);
+  MockCall *mc;
+  gint64 wait_us;
+
+  g_task_set_source_tag (task, sluice_mock_provider_embed_async);
+  sluice_request_set_model (request, call->upstream_model);
+  sluice_request_add_message (request, SLUICE_ROLE_USER, joined);
+
+  mc = g_new0 (MockCall, 1);
+  mc->call = call;
+  g_task_set_task_data (task, mc, mock_call_free);
+
+  g_mutex_lock (&self->mutex);
+  behaviour = sluice_mock_behaviour_ref (self->behaviour);
+  sluice_mock_behaviour_decide (behaviour, self->rand, request,
+                                sluice_clock_now_us (self->clock), &mc->outcome);
+  self->n_calls++;
+  g_mutex_unlock (&self->mutex);
+
+  wait_us = mc->outcome.latency_us;
+  if (mc->outcome.error == SLUICE_ERROR_CLASS_TIMEOUT)
+    wait_us = call->timeout_ms > 0
+              ? (gint64) call->timeout_ms * 1000 + G_USEC_PER_SEC
+              : (gint64) (sluice_mock_behaviour_get_p99_ms (behaviour) * 1000);
+
+  sluice_clock_sleep_async (self->clock, wait_us, cancellable,
+                            embed_slept_cb, g_steal_pointer (&task));
+}
+
+static SluiceEmbeddings *
+sluice_mock_provider_embed_finish (SluiceProvider  *provider,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 sluice_mock_provider_finalize (GObject *object)
 {
@@ -274,6 +381,8 @@ sluice_mock_provider_class_init (SluiceMockProviderClass *klass)
   object_class->finalize = sluice_mock_provider_finalize;
   provider_class->complete_async = sluice_mock_provider_complete_async;
   provider_class->complete_finish = sluice_mock_provider_complete_finish;
+  provider_class->embed_async = sluice_mock_provider_embed_async;
+  provider_class->embed_finish = sluice_mock_provider_embed_finish;
 }
 
 static void

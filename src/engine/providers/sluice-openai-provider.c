@@ -228,6 +228,20 @@ const SluiceWireFormat sluice_wire_openai = {
 /* The provider */
 
 static void
+add_auth (SluiceOpenaiProvider *self,
+          SoupMessage          *message)
+{
+  g_autofree char *auth = NULL;
+
+  if (self->api_key == NULL || *self->api_key == '\0')
+    return;
+  auth = g_strconcat ("Bearer ", self->api_key, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Authorization", auth);
+  explicit_bzero (auth, strlen (auth));
+}
+
+static void
 sluice_openai_provider_complete_async (SluiceProvider      *provider,
                                        SluiceProviderCall  *call,
                                        GCancellable        *cancellable,
@@ -238,7 +252,6 @@ sluice_openai_provider_complete_async (SluiceProvider      *provider,
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
   SluiceHttpTarget target = { 0, };
   const char *model;
 
@@ -257,13 +270,7 @@ sluice_openai_provider_complete_async (SluiceProvider      *provider,
       return;
     }
 
-  if (self->api_key != NULL && *self->api_key != '\0')
-    {
-      auth = g_strconcat ("Bearer ", self->api_key, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (message),
-                                    "Authorization", auth);
-      explicit_bzero (auth, strlen (auth));
-    }
+  add_auth (self, message);
 
   target.session = self->session;
   target.format = &sluice_wire_openai;
@@ -280,6 +287,81 @@ sluice_openai_provider_complete_finish (SluiceProvider  *provider,
                                         GError         **error)
 {
   return sluice_http_provider_send_finish (result, error);
+}
+
+/* Embeddings: POST /embeddings; OpenAI takes up to 2048 inputs a call. */
+
+#define EMBED_MAX_BATCH 2048
+
+static void
+embed_sent_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+  SluiceEmbeddings *embeddings;
+
+  root = sluice_http_provider_send_json_finish (result, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  embeddings = sluice_wire_openai_parse_embed (root, &error);
+  if (embeddings == NULL)
+    {
+      g_prefix_error (&error, "%s: ", sluice_provider_get_name (SLUICE_PROVIDER (object)));
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, embeddings, (GDestroyNotify) sluice_embeddings_unref);
+}
+
+static void
+sluice_openai_provider_embed_async (SluiceProvider      *provider,
+                                    SluiceProviderCall  *call,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  SluiceOpenaiProvider *self = SLUICE_OPENAI_PROVIDER (provider);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autofree char *url = NULL;
+  SluiceHttpTarget target = { 0, };
+
+  g_task_set_source_tag (task, sluice_openai_provider_embed_async);
+  url = sluice_http_provider_build_url (self->base_url, DEFAULT_BASE_URL, "/embeddings");
+  body = sluice_wire_openai_build_embed (call->upstream_model != NULL ? call->upstream_model : "",
+                                         (const char * const *) call->inputs, call->dimensions);
+  message = sluice_http_provider_new_message (url, body, FALSE);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
+                               "%s: invalid base URL “%s”",
+                               sluice_provider_get_name (provider), url);
+      return;
+    }
+  add_auth (self, message);
+
+  target.session = self->session;
+  target.format = &sluice_wire_openai;
+  target.provider_name = sluice_provider_get_name (provider);
+  target.secret = self->api_key;
+  target.connect_timeout_ms = self->connect_timeout_ms;
+  sluice_http_provider_send_json_async (self, &target, message, call, cancellable,
+                                        embed_sent_cb, g_steal_pointer (&task));
+}
+
+static SluiceEmbeddings *
+sluice_openai_provider_embed_finish (SluiceProvider  *provider,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -316,6 +398,9 @@ sluice_openai_provider_class_init (SluiceOpenaiProviderClass *klass)
 
   provider_class->complete_async = sluice_openai_provider_complete_async;
   provider_class->complete_finish = sluice_openai_provider_complete_finish;
+  provider_class->embed_async = sluice_openai_provider_embed_async;
+  provider_class->embed_finish = sluice_openai_provider_embed_finish;
+  provider_class->embed_max_batch = EMBED_MAX_BATCH;
 }
 
 static void

@@ -39,10 +39,17 @@ typedef struct
   gint64           ttft_us;          /* -1 until the first token came */
   gint64           ratelimit_remaining_requests;  /* -1 unknown */
   gint64           ratelimit_remaining_tokens;    /* -1 unknown */
+
+  /* embeddings: the inputs of an embedding call, whose request is NULL */
+  GStrv            inputs;
+  guint            dimensions;       /* 0 for the model's own */
 } SluiceProviderCall;
 
 SluiceProviderCall *sluice_provider_call_new  (SluiceRequest      *request,
                                                const char         *upstream_model);
+SluiceProviderCall *sluice_provider_call_new_embed (const char         *upstream_model,
+                                                    const char * const *inputs,
+                                                    guint               dimensions);
 void                sluice_provider_call_free (SluiceProviderCall *call);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SluiceProviderCall, sluice_provider_call_free)
@@ -65,6 +72,33 @@ void              sluice_completion_free (SluiceCompletion *completion);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SluiceCompletion, sluice_completion_free)
 
+/* SluiceEmbeddings: vectors for a list of inputs, one each, in order.
+ * Providers fill vectors, dimensions, model (as they reported it) and
+ * usage; the engine adds the rest. Immutable once returned; ref-counted. */
+
+typedef struct
+{
+  GPtrArray   *vectors;      /* float[dimensions] each */
+  guint        dimensions;
+  char        *model;
+  char        *provider;
+  char        *route;        /* the model or chain asked for */
+  char        *request_id;
+  SluiceUsage  usage;
+  double       cost_usd;
+} SluiceEmbeddings;
+
+#define SLUICE_TYPE_EMBEDDINGS (sluice_embeddings_get_type ())
+
+GType             sluice_embeddings_get_type (void) G_GNUC_CONST;
+SluiceEmbeddings *sluice_embeddings_new      (guint             dimensions);
+SluiceEmbeddings *sluice_embeddings_ref      (SluiceEmbeddings *self);
+void              sluice_embeddings_unref    (SluiceEmbeddings *self);
+void              sluice_embeddings_add      (SluiceEmbeddings *self,
+                                              float            *vector);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SluiceEmbeddings, sluice_embeddings_unref)
+
 #define SLUICE_TYPE_PROVIDER (sluice_provider_get_type ())
 
 G_DECLARE_DERIVABLE_TYPE (SluiceProvider, sluice_provider, SLUICE, PROVIDER, GObject)
@@ -82,7 +116,20 @@ struct _SluiceProviderClass
                                          GAsyncResult        *result,
                                          GError             **error);
 
-  gpointer padding[8];
+  /* Embeddings, optional: without them a provider answers
+   * SLUICE_ERROR_CLASS_BAD_REQUEST. The base class splits the inputs into
+   * calls of at most embed_max_batch (0: no limit). */
+  void               (*embed_async)     (SluiceProvider      *self,
+                                         SluiceProviderCall  *call,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+  SluiceEmbeddings  *(*embed_finish)    (SluiceProvider      *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+  guint               embed_max_batch;
+
+  gpointer padding[5];
 };
 
 const char        *sluice_provider_get_name        (SluiceProvider      *self);
@@ -93,6 +140,15 @@ void               sluice_provider_complete_async  (SluiceProvider      *self,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
 SluiceCompletion  *sluice_provider_complete_finish (SluiceProvider      *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+gboolean           sluice_provider_can_embed       (SluiceProvider      *self);
+void               sluice_provider_embed_async     (SluiceProvider      *self,
+                                                    SluiceProviderCall  *call,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+SluiceEmbeddings  *sluice_provider_embed_finish    (SluiceProvider      *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 

@@ -64,6 +64,18 @@ JsonNode *sluice_wire_gemini_build_request    (SluiceRequest *request);
 
 #define SLUICE_WIRE_ANTHROPIC_DEFAULT_MAX_TOKENS 1024
 
+/* Embeddings (sluice-wire-embed.c). */
+JsonNode         *sluice_wire_openai_build_embed (const char         *model,
+                                                  const char * const *inputs,
+                                                  guint               dimensions);
+SluiceEmbeddings *sluice_wire_openai_parse_embed (JsonNode           *root,
+                                                  GError            **error);
+JsonNode         *sluice_wire_gemini_build_embed (const char         *model,
+                                                  const char * const *inputs,
+                                                  guint               dimensions);
+SluiceEmbeddings *sluice_wire_gemini_parse_embed (JsonNode           *root,
+                                                  GError            **error);
+
 /* Shared helpers. */
 const char       *sluice_wire_role_name          (SluiceRole          role);
 char             *sluice_wire_join_system        (SluiceRequest      *request);

@@ -39,6 +39,13 @@ _sluice_server_call_new (SluiceServer                *server,
 {
   SluiceServerCall *call = g_new0 (SluiceServerCall, 1);
 
+  /* The id is known from the start, so a stream's headers carry it. */
+  if (sluice_request_get_id (request) == NULL)
+    {
+      g_autofree char *id = sluice_request_new_id ();
+
+      sluice_request_set_id (request, id);
+    }
   call->ref_count = 1;
   call->klass = klass;
   call->server = g_object_ref (server);
@@ -146,9 +153,36 @@ begin_stream (SluiceServerCall *call)
   soup_message_headers_replace (headers, "Content-Type", "text/event-stream; charset=utf-8");
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
   soup_message_headers_replace (headers, "X-Accel-Buffering", "no");
+  soup_message_headers_replace (headers, "x-sluice-request-id",
+                                sluice_request_get_id (call->request));
   if (call->server->draining)
     soup_message_headers_replace (headers, "Connection", "close");
   call->klass->stream_begin (call);
+}
+
+/* What answers a stream is known before its first byte: it goes out in
+ * the headers (cost and overhead come in the final chunk's "sluice"). */
+static void
+dispatch_cb (const SluiceDispatchInfo *info,
+             gpointer                  user_data)
+{
+  SluiceServerCall *call = user_data;
+  SoupMessageHeaders *headers;
+  g_autofree char *depth = NULL;
+
+  if (call->finished || call->started)
+    return;
+  headers = soup_server_message_get_response_headers (call->msg);
+  depth = g_strdup_printf ("%u", info->fallback_depth);
+  if (info->model != NULL)
+    soup_message_headers_replace (headers, "x-sluice-model", info->model);
+  if (info->provider != NULL)
+    soup_message_headers_replace (headers, "x-sluice-provider", info->provider);
+  if (info->route != NULL)
+    soup_message_headers_replace (headers, "x-sluice-route", info->route);
+  soup_message_headers_replace (headers, "x-sluice-cache",
+                                sluice_cache_status_to_string (info->cache_status));
+  soup_message_headers_replace (headers, "x-sluice-fallback-depth", depth);
 }
 
 static void
@@ -175,6 +209,8 @@ log_call (SluiceServerCall *call,
   double ms = (g_get_monotonic_time () - call->start_us) / 1000.0;
   g_autofree char *prompt = NULL;
 
+  if (!call->server->log_requests && !call->server->log_prompts)
+    return;
   if (response == NULL)
     {
       g_info ("request - model=%s status=rejected http=%u latency_ms=%.1f reason=%s",
@@ -230,6 +266,21 @@ reply_deferred (SluiceServerCall *call,
   _sluice_server_reply_json (call->server, call->msg, SOUP_STATUS_ACCEPTED, root);
 }
 
+/* The engine says when the limit that refused will have room; whole
+ * seconds, rounded up, at least 1. */
+static void
+set_retry_after (SluiceServerCall *call,
+                 gint64            retry_after_ms)
+{
+  g_autofree char *seconds = NULL;
+
+  if (call->started || retry_after_ms < 0)
+    return;
+  seconds = g_strdup_printf ("%" G_GINT64_FORMAT, MAX ((retry_after_ms + 999) / 1000, 1));
+  soup_message_headers_replace (soup_server_message_get_response_headers (call->msg),
+                                "Retry-After", seconds);
+}
+
 static void
 answer (SluiceServerCall *call,
         SluiceResponse   *response)
@@ -255,8 +306,9 @@ answer (SluiceServerCall *call,
         reply_deferred (call, response);
       return;
     case SLUICE_REQUEST_STATUS_REFUSED:
-      fault = SLUICE_FAULT_RATE_LIMITED;
-      break;
+      fail (call, SLUICE_FAULT_RATE_LIMITED, message != NULL ? message : "Refused by limits");
+      set_retry_after (call, sluice_response_get_retry_after_ms (response));
+      return;
     case SLUICE_REQUEST_STATUS_ERROR:
     default:
       fault = sluice_response_get_error_class (response) == SLUICE_ERROR_CLASS_OVERLOADED
@@ -325,8 +377,9 @@ _sluice_server_call_run (SluiceServerCall *call)
   _sluice_server_call_started (call->server);
   call->finished_id = g_signal_connect (call->msg, "finished", G_CALLBACK (finished_cb),
                                         _sluice_server_call_ref (call));
-  sluice_engine_complete_async (engine, call->request,
-                                call->stream ? delta_cb : NULL, call,
-                                call->cancellable, complete_cb,
-                                _sluice_server_call_ref (call));
+  sluice_engine_complete_full_async (engine, call->request,
+                                     call->stream ? delta_cb : NULL,
+                                     call->stream ? dispatch_cb : NULL, call,
+                                     call->cancellable, complete_cb,
+                                     _sluice_server_call_ref (call));
 }

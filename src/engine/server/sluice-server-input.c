@@ -476,6 +476,7 @@ _sluice_apply_hints (SluiceServer      *self,
   const char *task = soup_message_headers_get_one (headers, "x-sluice-task");
   const char *header_user = soup_message_headers_get_one (headers, "x-sluice-user");
   const char *deferrable = soup_message_headers_get_one (headers, "x-sluice-deferrable");
+  const char *cache_control = soup_message_headers_get_one (headers, "Cache-Control");
 
   if (valid_hint (task))
     sluice_request_set_task (request, task);
@@ -487,6 +488,7 @@ _sluice_apply_hints (SluiceServer      *self,
     sluice_request_set_user (request, body_user);
   if (header_is_true (deferrable))
     sluice_request_set_deferrable (request, TRUE);
-  /* Cache-Control is read by nobody yet: SluiceRequest has no field for
-   * it (the caching issue will add one). */
+  /* no-cache, no-store and max-age=N: the cache reads them. */
+  if (valid_hint (cache_control))
+    sluice_request_set_cache_control (request, cache_control);
 }

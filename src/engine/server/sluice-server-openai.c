@@ -12,7 +12,7 @@
 #include "sluice-server-private.h"
 
 /* The OpenAI API: POST /v1/chat/completions (plain and streamed),
- * GET /v1/models[/id] and POST /v1/embeddings (not served yet). */
+ * and GET /v1/models[/id]; POST /v1/embeddings is in sluice-server-embeddings.c. */
 
 #define MAX_TOKENS_LIMIT 100000000
 
@@ -58,6 +58,35 @@ read_message (SluiceRequest  *request,
   return TRUE;
 }
 
+/* What the caller wants back and what it calls a task, for routing:
+ * response_format (json_object and json_schema are both "json"), tools,
+ * and metadata.task (the x-sluice-task header, applied later, wins). */
+static gboolean
+read_routing_hints (SluiceRequest  *request,
+                    JsonObject     *body,
+                    JsonObject     *metadata,
+                    GError        **error)
+{
+  JsonObject *format = NULL;
+  JsonArray *tools = NULL;
+  const char *type = NULL;
+  const char *task = NULL;
+
+  if (!_sluice_json_object (body, NULL, "response_format", &format, error) ||
+      !_sluice_json_array (body, NULL, "tools", FALSE, &tools, error) ||
+      (format != NULL &&
+       !_sluice_json_string (format, "response_format", "type", TRUE, &type, error)) ||
+      (metadata != NULL && !_sluice_json_string (metadata, "metadata", "task", FALSE, &task, error)))
+    return FALSE;
+
+  if (type != NULL)
+    sluice_request_set_response_format (request, g_str_has_prefix (type, "json") ? "json" : type);
+  sluice_request_set_has_tools (request, tools != NULL && json_array_get_length (tools) > 0);
+  if (task != NULL && g_utf8_strlen (task, -1) <= 64)
+    sluice_request_set_task (request, task);
+  return TRUE;
+}
+
 static gboolean
 read_options (SluiceRequest  *request,
               JsonObject     *body,
@@ -85,6 +114,8 @@ read_options (SluiceRequest  *request,
   if (stream_options != NULL &&
       !_sluice_json_bool (stream_options, "stream_options", "include_usage", include_usage,
                           error))
+    return FALSE;
+  if (!read_routing_hints (request, body, metadata, error))
     return FALSE;
 
   if (temperature >= 0)
@@ -352,6 +383,33 @@ static const SluiceServerCallClass openai_class = {
   .stream_error = openai_stream_error,
 };
 
+/* x-sluice-explain: 1 — the route the request would take and why, as
+ * JSON, instead of an answer; no provider is called. */
+static gboolean
+explain_instead (SluiceServer      *self,
+                 SoupServerMessage *msg,
+                 SluiceRequest     *request)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *explain = soup_message_headers_get_one (headers, "x-sluice-explain");
+  g_autoptr(SluiceRouteDecision) decision = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (explain == NULL || (g_strcmp0 (explain, "1") != 0 && g_ascii_strcasecmp (explain, "true") != 0))
+    return FALSE;
+  decision = sluice_engine_explain (self->engine, request, &error);
+  if (decision == NULL)
+    {
+      _sluice_server_reply_gerror (self, msg, SLUICE_API_OPENAI, error);
+      return TRUE;
+    }
+  root = sluice_route_decision_to_json_node (decision);
+  json_object_set_string_member (json_node_get_object (root), "object", "sluice.route");
+  _sluice_server_reply_json (self, msg, SOUP_STATUS_OK, root);
+  return TRUE;
+}
+
 void
 _sluice_server_handle_chat (SluiceServer      *self,
                             SoupServerMessage *msg,
@@ -376,18 +434,9 @@ _sluice_server_handle_chat (SluiceServer      *self,
     }
 
   _sluice_apply_hints (self, msg, request, user, body_user);
+  if (explain_instead (self, msg, request))
+    return;
   call = _sluice_server_call_new (self, msg, &openai_class, request);
   call->include_usage = include_usage;
   _sluice_server_call_run (call);
-}
-
-void
-_sluice_server_handle_embeddings (SluiceServer      *self,
-                                  SoupServerMessage *msg,
-                                  const char        *user,
-                                  const char        *rest)
-{
-  _sluice_server_reply_error (self, msg, SLUICE_API_OPENAI, SLUICE_FAULT_NOT_IMPLEMENTED, NULL,
-                              "Embeddings are not served by this gateway yet; only chat "
-                              "completions and messages are");
 }

@@ -60,6 +60,7 @@ struct _SluiceServer
   gsize           max_body;
   guint           io_timeout_s;
   gboolean        log_prompts;
+  gboolean        log_requests;    /* one line per request */
   gint64          started_at;      /* unix seconds */
 
   gboolean        draining;

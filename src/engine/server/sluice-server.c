@@ -341,6 +341,7 @@ sluice_server_init (SluiceServer *self)
 {
   self->max_body = SLUICE_SERVER_DEFAULT_MAX_BODY;
   self->io_timeout_s = SLUICE_SERVER_DEFAULT_IO_TIMEOUT;
+  self->log_requests = TRUE;
   self->started_at = g_get_real_time () / G_USEC_PER_SEC;
   self->drain_tasks = g_ptr_array_new_with_free_func (_sluice_drain_waiter_free);
   self->http_codes = g_hash_table_new (NULL, NULL);
@@ -424,6 +425,21 @@ sluice_server_set_log_prompts (SluiceServer *self,
   g_return_if_fail (SLUICE_IS_SERVER (self));
 
   self->log_prompts = !!log_prompts;
+}
+
+/**
+ * sluice_server_set_log_requests:
+ *
+ * Whether each request gets one info line (id, model, status, latency).
+ * On by default; a busy gateway turns it off.
+ */
+void
+sluice_server_set_log_requests (SluiceServer *self,
+                                gboolean      log_requests)
+{
+  g_return_if_fail (SLUICE_IS_SERVER (self));
+
+  self->log_requests = !!log_requests;
 }
 
 guint

@@ -49,6 +49,8 @@ void          sluice_server_set_io_timeout   (SluiceServer         *self,
                                               guint                 seconds);
 void          sluice_server_set_log_prompts  (SluiceServer         *self,
                                               gboolean              log_prompts);
+void          sluice_server_set_log_requests (SluiceServer         *self,
+                                              gboolean              log_requests);
 guint         sluice_server_get_n_in_flight  (SluiceServer         *self);
 void          sluice_server_drain_async      (SluiceServer         *self,
                                               GCancellable         *cancellable,

@@ -26,7 +26,7 @@ GQuark sluice_store_error_quark (void);
 
 /* The schema version this build writes; sluice_store_new() migrates older
  * files up to it and refuses newer ones. */
-#define SLUICE_STORE_SCHEMA_VERSION 5
+#define SLUICE_STORE_SCHEMA_VERSION 6
 
 /* One row of the request ledger: one per request, committed before the
  * response is reported as settled. */

@@ -199,6 +199,9 @@ test_defaults_filled (void)
   g_assert_cmpfloat (sluice_config_get_cache (config)->max_temperature, ==, 0.7);
   g_assert_cmpint (sluice_config_get_cache (config)->stale_grace_s, ==, 86400);
   g_assert_null (sluice_config_get_cache (config)->filler_words);
+  g_assert_cmpuint (sluice_config_get_n_static_responses (config), ==, 0);
+  g_assert_cmpuint (sluice_config_get_deferred (config)->max_attempts, ==, 20);
+  g_assert_cmpuint (sluice_config_get_deferred (config)->base_backoff_s, ==, 30);
 
   g_assert_cmpstr (sluice_config_get_default_chain (config), ==, "small");
   g_assert_cmpuint (sluice_config_get_n_rules (config), ==, 0);
@@ -305,6 +308,60 @@ test_lookups (void)
   g_assert_cmpstr (chain->models[0], ==, "m1");
   g_assert_cmpstr (chain->models[1], ==, "m2");
   g_assert_null (sluice_config_lookup_chain (config, "m1"));
+}
+
+/* Every condition and action of a rule reads, defaults and writes back. */
+static void
+test_routing_rules_full (void)
+{
+  g_autofree char *doc = edit_document ("}}\n",
+    "},\n 'aliases': {'smart': 'big'},\n"
+    " 'routing': {'default': 'small', 'min_confidence': 0.7, 'uncertain': 'big', 'rules': ["
+    "{'name': 'night', 'tasks': ['code'], 'output': ['json', 'tools'], 'users': ['alice'],"
+    " 'aliases': ['smart', 'small'], 'hours': {'from': '22:30', 'to': '06:00'},"
+    " 'chain': 'big', 'cap_max_tokens': 512, 'cap_temperature': 0.2,"
+    " 'when_budget_above': 0.8, 'cheaper_chain': 'small'},"
+    "{'name': 'plain', 'chain': 'small'}]}}\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SluiceConfig) config = sluice_config_new_from_data (doc, -1, &error);
+  g_autofree char *text = NULL;
+  const SluiceRouteRule *rule;
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sluice_config_get_min_confidence (config), ==, 0.7);
+  g_assert_cmpstr (sluice_config_get_uncertain_chain (config), ==, "big");
+  rule = sluice_config_get_rule (config, 0);
+  g_assert_cmpstr (rule->outputs[1], ==, "tools");
+  g_assert_cmpstr (rule->users[0], ==, "alice");
+  g_assert_cmpstr (rule->aliases[1], ==, "small");
+  g_assert_cmpint (rule->from_minute, ==, 22 * 60 + 30);
+  g_assert_cmpint (rule->to_minute, ==, 6 * 60);
+  g_assert_cmpint (rule->cap_max_tokens, ==, 512);
+  g_assert_cmpfloat (rule->cap_temperature, ==, 0.2);
+  g_assert_cmpfloat (rule->when_budget_above, ==, 0.8);
+  g_assert_cmpstr (rule->cheaper_chain, ==, "small");
+
+  /* Absent conditions and actions have their "none" values. */
+  rule = sluice_config_get_rule (config, 1);
+  g_assert_null (rule->outputs);
+  g_assert_null (rule->users);
+  g_assert_null (rule->aliases);
+  g_assert_cmpint (rule->from_minute, ==, -1);
+  g_assert_cmpint (rule->cap_max_tokens, ==, 0);
+  g_assert_cmpfloat (rule->cap_temperature, <, 0);
+  g_assert_cmpfloat (rule->when_budget_above, ==, 0);
+  g_assert_null (rule->cheaper_chain);
+
+  text = sluice_config_to_json (config);
+  g_assert_nonnull (strstr (text, "\"22:30\""));
+  g_assert_nonnull (strstr (text, "\"uncertain\""));
+  assert_round_trips (config);
+
+  /* Without a routing section the confidence threshold has its default. */
+  g_clear_object (&config);
+  config = load_base ();
+  g_assert_cmpfloat (sluice_config_get_min_confidence (config), ==, 0.5);
+  g_assert_null (sluice_config_get_uncertain_chain (config));
 }
 
 static void
@@ -550,12 +607,45 @@ static const InvalidCase invalid_cases[] = {
     "$.models[0].max_output_tokens: must not exceed context_window (1000)" },
   { "bad-fraction", "}}\n", "}, 'budgets': {'alert_fractions': [0.5, 1.5]}}",
     INVALID, "$.budgets.alert_fractions[1]: must be a number in (0, 1]" },
+  { "static-response-content", "}}\n", "}, 'degradation': {'static_responses': [{'name': 'x'}]}}",
+    INVALID, "$.degradation.static_responses[0].content: required" },
+  { "static-response-duplicate", "}}\n", "}, 'degradation': {'static_responses': "
+    "[{'name': 'x', 'content': 'a'}, {'name': 'x', 'content': 'b'}]}}",
+    INVALID, "$.degradation.static_responses[1].name: another static response" },
+  { "deferred-backoff", "}}\n", "}, 'degradation': {'deferred': {'base_backoff_s': 60, 'max_backoff_s': 30}}}",
+    INVALID, "$.degradation.deferred.max_backoff_s: must be at least base_backoff_s (60)" },
   { "cache-temperature", "}}\n", "}, 'cache': {'max_temperature': 3}}",
     INVALID, "$.cache.max_temperature: must be" },
   { "cache-filler-words", "}}\n", "}, 'cache': {'filler_words': ['um', 7]}}",
     INVALID, "$.cache.filler_words[1]: must be a string" },
   { "zero-error-ratio", "}}\n", "}, 'breaker': {'error_ratio': 0}}",
     INVALID, "$.breaker.error_ratio: must be a number in (0, 1]" },
+  { "rule-bad-output", "}}\n", "}, 'routing': {'default': 'small', 'rules': [{'name': 'r',"
+    " 'output': ['xml'], 'chain': 'big'}]}}",
+    INVALID, "$.routing.rules[0].output[0]: must be \"json\", \"tools\" or \"text\"" },
+  { "rule-unknown-alias", "}}\n", "}, 'routing': {'default': 'small', 'rules': [{'name': 'r',"
+    " 'aliases': ['nope'], 'chain': 'big'}]}}",
+    INVALID, "$.routing.rules[0].aliases[0]: \"nope\" is neither an alias nor a chain" },
+  { "rule-bad-hours", "}}\n", "}, 'routing': {'default': 'small', 'rules': [{'name': 'r',"
+    " 'hours': {'from': '25:00', 'to': '06:00'}, 'chain': 'big'}]}}",
+    INVALID, "$.routing.rules[0].hours.from: must be between 00:00 and 23:59" },
+  { "rule-empty-hours", "}}\n", "}, 'routing': {'default': 'small', 'rules': [{'name': 'r',"
+    " 'hours': {'from': '06:00', 'to': '06:00'}, 'chain': 'big'}]}}",
+    INVALID, "$.routing.rules[0].hours.to: must differ from \"from\"" },
+  { "rule-budget-without-chain", "}}\n", "}, 'routing': {'default': 'small', 'rules': ["
+    "{'name': 'r', 'chain': 'big', 'when_budget_above': 0.8}]}}",
+    INVALID, "$.routing.rules[0].when_budget_above: needs \"cheaper_chain\"" },
+  { "rule-cheaper-without-budget", "}}\n", "}, 'routing': {'default': 'small', 'rules': ["
+    "{'name': 'r', 'chain': 'big', 'cheaper_chain': 'small'}]}}",
+    INVALID, "$.routing.rules[0].cheaper_chain: needs \"when_budget_above\"" },
+  { "rule-cap-temperature", "}}\n", "}, 'routing': {'default': 'small', 'rules': ["
+    "{'name': 'r', 'chain': 'big', 'cap_temperature': 3}]}}",
+    INVALID, "$.routing.rules[0].cap_temperature: must be" },
+  { "routing-min-confidence", "}}\n", "}, 'routing': {'default': 'small', 'min_confidence': 2}}",
+    INVALID, "$.routing.min_confidence: must be" },
+  { "routing-unknown-member", "}}\n", "}, 'routing': {'default': 'small', 'rules': ["
+    "{'name': 'r', 'chain': 'big', 'user': ['a']}]}}",
+    INVALID, "$.routing.rules[0].user: unknown key (did you mean \"users\"?)" },
   { "alias-unknown-chain", "}}\n", "}, 'aliases': {'fast': 'tiny'}}",
     INVALID, "$.aliases.fast: unknown chain \"tiny\"" },
   { "alias-shadows-chain", "}}\n", "}, 'aliases': {'big': 'small'}}",
@@ -608,6 +698,29 @@ static const InvalidCase invalid_cases[] = {
     INVALID, "$.limits.tokenizer.path: must be an absolute path" },
   { "cut-streams", "}}\n", "}, 'budgets': {'cut_streams': 1}}", INVALID,
     "$.budgets.cut_streams: must be true or false" },
+  /* monitoring (observability) */
+  { "monitoring-sample-rate", "'chains'", "'monitoring': {'quality': {'sample_rate': 1.5}}, 'chains'",
+    INVALID, "$.monitoring.quality.sample_rate: must be a number between 0 and 1" },
+  { "monitoring-unknown", "'chains'", "'monitoring': {'drift': {'treshold': 0.2}}, 'chains'",
+    INVALID, "$.monitoring.drift.treshold: unknown key (did you mean \"threshold\"?)" },
+  { "monitoring-format-route", "'chains'",
+    "'monitoring': {'quality': {'formats': {'nope': {'regex': 'x'}}}}, 'chains'",
+    INVALID, "$.monitoring.quality.formats.nope: no chain or model is called \"nope\"" },
+  { "monitoring-bad-regex", "'chains'",
+    "'monitoring': {'quality': {'formats': {'small': {'regex': '(['}}}}, 'chains'",
+    INVALID, "$.monitoring.quality.formats.small.regex: not a valid regular expression" },
+  { "monitoring-schema-keyword", "'chains'",
+    "'monitoring': {'quality': {'formats': {'small': {'schema': {'pattern': 'x'}}}}}, 'chains'",
+    INVALID, "$.monitoring.quality.formats.small.schema: keyword \"pattern\" is not supported" },
+  { "monitoring-judge-model", "'chains'",
+    "'monitoring': {'quality': {'judge': {'model': 'm9'}}}, 'chains'",
+    INVALID, "$.monitoring.quality.judge.model: unknown model \"m9\"" },
+  { "monitoring-webhook-url", "'chains'",
+    "'monitoring': {'webhook': {'url': 'ftp://x'}}, 'chains'",
+    INVALID, "$.monitoring.webhook.url: must be an http:// or https:// URL" },
+  { "monitoring-retention", "'chains'",
+    "'monitoring': {'rollups': {'retention_days': 1}}, 'chains'",
+    INVALID, "$.monitoring.rollups.retention_days: must be an integer between 2 and 3650" },
 };
 
 static void
@@ -625,6 +738,51 @@ test_invalid (gconstpointer data)
   if (!g_str_has_prefix (error->message, c->message))
     g_test_fail_printf ("expected a message starting with \"%s\", got \"%s\"",
                         c->message, error->message);
+}
+
+static void
+test_monitoring (void)
+{
+  g_autoptr(SluiceConfig) base = load_base ();
+  const SluiceMonitoringConfig *m = sluice_config_get_monitoring (base);
+  g_autofree char *doc = edit_document ("'chains'",
+    "'monitoring': {'quality': {'sample_rate': 0.5, 'blocklist': ['bad'],"
+    " 'formats': {'small': {'regex': '^[{]', 'schema': {'type': 'object', 'required': ['a']}},"
+    " 'm1': {'regex': 'x'}}, 'judge': {'model': 'm2'}},"
+    " 'drift': {'threshold': 0.3}, 'webhook': {'url': 'http://127.0.0.1:9/hook'}}, 'chains'");
+  g_autoptr(SluiceConfig) config = NULL;
+  g_autoptr(SluiceConfig) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  /* Defaults. */
+  g_assert_cmpfloat (m->quality_sample_rate, ==, 0.05);
+  g_assert_cmpfloat (m->quality_drop_threshold, ==, 0.10);
+  g_assert_cmpfloat (m->drift_threshold, ==, 0.15);
+  g_assert_cmpfloat (m->cost_jump_threshold, ==, 0.2);
+  g_assert_cmpuint (m->retention_days, ==, 30);
+  g_assert_null (m->webhook_url);
+  g_assert_null (m->judge_model);
+
+  config = sluice_config_new_from_data (doc, -1, &error);
+  g_assert_no_error (error);
+  m = sluice_config_get_monitoring (config);
+  g_assert_cmpfloat (m->quality_sample_rate, ==, 0.5);
+  g_assert_cmpstr (m->blocklist[0], ==, "bad");
+  g_assert_cmpuint (m->formats->len, ==, 2);
+  /* Sorted by route, so the canonical text does not depend on order. */
+  g_assert_cmpstr (((SluiceFormatCheck *) g_ptr_array_index (m->formats, 0))->route, ==, "m1");
+  g_assert_nonnull (((SluiceFormatCheck *) g_ptr_array_index (m->formats, 1))->schema);
+  g_assert_cmpstr (m->judge_model, ==, "m2");
+  g_assert_cmpstr (m->webhook_url, ==, "http://127.0.0.1:9/hook");
+  g_assert_cmpuint (m->webhook_retries, ==, 3);
+
+  /* The canonical writer round-trips it. */
+  text = sluice_config_to_json (config);
+  again = sluice_config_new_from_data (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sluice_config_get_digest (again), ==, sluice_config_get_digest (config));
+  g_assert_cmpstr (sluice_config_get_monitoring (again)->judge_model, ==, "m2");
 }
 
 static void
@@ -650,8 +808,10 @@ main (int   argc,
   g_test_add_func ("/engine/config/default/matches-file", test_default_matches_file);
   g_test_add_func ("/engine/config/defaults-filled", test_defaults_filled);
   g_test_add_func ("/engine/config/lookups", test_lookups);
+  g_test_add_func ("/engine/config/monitoring", test_monitoring);
   g_test_add_func ("/engine/config/limits-sections", test_limits_sections);
   g_test_add_func ("/engine/config/aliases-and-rules", test_aliases_and_rules);
+  g_test_add_func ("/engine/config/routing/rules-full", test_routing_rules_full);
   g_test_add_func ("/engine/config/cache/policies-merge", test_cache_policies_merge);
   g_test_add_func ("/engine/config/canonical/digest", test_canonical_digest);
   g_test_add_func ("/engine/config/parse-error/position", test_parse_error_position);

@@ -77,6 +77,39 @@ test('openai: 400 is a BadRequestError', async () => {
     });
 });
 
+test('openai: embeddings', async () => {
+  // The client asks for base64 by default and decodes it to numbers.
+  const { data, response } = await openai.embeddings
+    .create({ model: 'embed-small', input: ['reset my password', 'opening hours'], dimensions: 16 })
+    .withResponse();
+
+  assert.equal(data.object, 'list');
+  assert.equal(data.model, 'embed-small');
+  assert.equal(data.data.length, 2);
+  assert.equal(data.data[1].index, 1);
+  assert.equal(data.data[0].embedding.length, 16);
+  const norm = data.data[0].embedding.reduce((sum, x) => sum + x * x, 0);
+  assert.ok(Math.abs(norm - 1) < 1e-4, `unit vector (norm² ${norm})`);
+  assert.ok(data.usage.prompt_tokens > 0);
+  assert.equal(response.headers.get('x-sluice-model'), 'embed-small');
+
+  const floats = await openai.embeddings.create({
+    model: 'embed-small', input: 'reset my password', dimensions: 16, encoding_format: 'float',
+  });
+  assert.deepEqual(floats.data[0].embedding.map((x) => Math.fround(x)),
+                   data.data[0].embedding.map((x) => Math.fround(x)));
+});
+
+test('openai: embeddings of a chat model are a BadRequestError', async () => {
+  await assert.rejects(
+    openai.embeddings.create({ model: 'main', input: 'x' }),
+    (error) => {
+      assert.ok(error instanceof OpenAI.BadRequestError);
+      assert.match(error.message, /not an embedding model/);
+      return true;
+    });
+});
+
 test('openai: 401 is an AuthenticationError', async () => {
   const stranger = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-not-a-key', maxRetries: 0 });
 

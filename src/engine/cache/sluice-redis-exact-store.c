@@ -1,0 +1,499 @@
+/* sluice-redis-exact-store.c
+ * Copyright 2026 The Sluice authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sluice-cache"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <hiredis/async.h>
+#include <hiredis/adapters/glib.h>
+#include <json-glib/json-glib.h>
+
+#include "sluice-redis-exact-store.h"
+
+/* The exact tier shared through Redis, so every instance on one server
+ * answers what any of them has seen. One GET per local miss, one SET with
+ * EX per stored answer, each a JSON document under PREFIX + key. hiredis
+ * runs asynchronously on the GLib context that was thread-default at
+ * construction. While Redis is unreachable the cache works on its local
+ * tier alone: look-ups miss here at once, stores are dropped, an alert
+ * says so, and the connection is retried with a growing backoff. */
+
+#define MIN_BACKOFF_MS 100
+#define MAX_BACKOFF_MS 10000
+
+struct _SluiceRedisExactStore
+{
+  GObject             parent_instance;
+
+  char               *host;          /* NULL for a unix socket */
+  int                 port;
+  char               *socket_path;
+  guint               db;
+  char               *prefix;
+
+  GMainContext       *context;
+  redisAsyncContext  *ac;
+  GSource            *source;
+  GSource            *reconnect;
+  guint               backoff_ms;
+  gboolean            connected;
+  gboolean            alerted_down;  /* the loss was announced; its end is owed */
+  gboolean            disposing;
+};
+
+G_DEFINE_FINAL_TYPE (SluiceRedisExactStore, sluice_redis_exact_store, G_TYPE_OBJECT)
+
+enum { ALERT, N_SIGNALS };
+static guint signals [N_SIGNALS];
+
+static void connect_now (SluiceRedisExactStore *self);
+
+static gboolean
+parse_url (SluiceRedisExactStore  *self,
+           const char             *url,
+           GError                **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, error);
+  const char *path;
+
+  if (uri == NULL)
+    return FALSE;
+  path = g_uri_get_path (uri);
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "unix") == 0)
+    {
+      self->socket_path = g_strdup (path);
+      return TRUE;
+    }
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "redis") != 0 || g_uri_get_host (uri) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "not a redis:// or unix:// URL: %s", url);
+      return FALSE;
+    }
+  self->host = g_strdup (g_uri_get_host (uri));
+  self->port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 6379;
+  if (path != NULL && path[0] == '/' && path[1] != '\0')
+    self->db = (guint) atoi (path + 1);
+  return TRUE;
+}
+
+static void
+alert (SluiceRedisExactStore *self,
+       const char            *severity,
+       const char            *code,
+       const char            *message)
+{
+  g_signal_emit (self, signals [ALERT], 0, severity, code, message);
+}
+
+static gboolean
+reconnect_cb (gpointer data)
+{
+  SluiceRedisExactStore *self = data;
+
+  g_clear_pointer (&self->reconnect, g_source_unref);
+  connect_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (SluiceRedisExactStore *self)
+{
+  if (self->disposing || self->reconnect != NULL)
+    return;
+  self->reconnect = g_timeout_source_new (self->backoff_ms);
+  g_source_set_callback (self->reconnect, reconnect_cb, self, NULL);
+  g_source_attach (self->reconnect, self->context);
+  self->backoff_ms = MIN (self->backoff_ms * 2, MAX_BACKOFF_MS);
+}
+
+/* Announced once per outage, however many reconnections fail. */
+static void
+went_down (SluiceRedisExactStore *self,
+           const char            *why)
+{
+  g_autofree char *message = NULL;
+
+  self->connected = FALSE;
+  if (!self->alerted_down)
+    {
+      message = g_strdup_printf ("The shared exact cache at Redis %s:%d is unreachable (%s); "
+                                 "answers are cached on this instance only until it is back",
+                                 self->host != NULL ? self->host : self->socket_path,
+                                 self->host != NULL ? self->port : 0, why);
+      self->alerted_down = TRUE;
+      alert (self, "warning", "cache.redis_lost", message);
+    }
+  schedule_reconnect (self);
+}
+
+/* hiredis frees the context after this returns. */
+static void
+lost (SluiceRedisExactStore *self,
+      const char            *why)
+{
+  self->ac = NULL;
+  g_clear_pointer (&self->source, g_source_unref);
+  if (!self->disposing)
+    went_down (self, why);
+}
+
+static void
+on_connect (const redisAsyncContext *ac,
+            int                      status)
+{
+  SluiceRedisExactStore *self = ac->data;
+
+  if (self == NULL)
+    return;
+  if (status != REDIS_OK)
+    {
+      lost (self, ac->errstr);
+      return;
+    }
+  self->backoff_ms = MIN_BACKOFF_MS;
+  self->connected = TRUE;
+  if (self->alerted_down)
+    alert (self, "info", "cache.redis_back",
+           "The shared exact cache in Redis is reachable again");
+  self->alerted_down = FALSE;
+}
+
+static void
+on_disconnect (const redisAsyncContext *ac,
+               int                      status)
+{
+  SluiceRedisExactStore *self = ac->data;
+
+  if (self != NULL)
+    lost (self, status == REDIS_OK ? "connection closed" : ac->errstr);
+}
+
+/* The adapter's cleanup, plus forgetting polled events (the context may
+ * go while a write is handled, before the read that was polled with it)
+ * and removing the source from its context. */
+static void
+source_cleanup (gpointer data)
+{
+  RedisSource *source = data;
+
+  redis_source_cleanup (data);
+  source->poll_fd.revents = 0;
+  g_source_destroy (data);
+}
+
+static void
+connect_now (SluiceRedisExactStore *self)
+{
+  redisAsyncContext *ac;
+
+  ac = self->host != NULL ? redisAsyncConnect (self->host, self->port)
+                          : redisAsyncConnectUnix (self->socket_path);
+  if (ac == NULL || ac->err)
+    {
+      g_autofree char *why = g_strdup (ac != NULL ? ac->errstr : "out of memory");
+
+      if (ac != NULL)
+        redisAsyncFree (ac);
+      went_down (self, why);
+      return;
+    }
+  ac->data = self;
+  self->ac = ac;
+  self->source = redis_source_new (ac);
+  ac->ev.cleanup = source_cleanup;
+  g_source_attach (self->source, self->context);
+  redisAsyncSetConnectCallback (ac, on_connect);
+  redisAsyncSetDisconnectCallback (ac, on_disconnect);
+  if (self->db != 0)
+    redisAsyncCommand (ac, NULL, NULL, "SELECT %u", self->db);
+}
+
+/* Entries on the wire */
+
+/**
+ * sluice_redis_exact_store_encode:
+ *
+ * Returns: (transfer full): @entry as the JSON document kept in Redis
+ */
+char *
+sluice_redis_exact_store_encode (const SluiceCacheEntry *entry)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "v");
+  json_builder_add_int_value (b, 1);
+#define ADD_STRING(name, value) \
+  json_builder_set_member_name (b, name); json_builder_add_string_value (b, value)
+  ADD_STRING ("scope", entry->scope);
+  ADD_STRING ("model", entry->model);
+  ADD_STRING ("policy", entry->policy);
+  ADD_STRING ("context", entry->context);
+  ADD_STRING ("payload", entry->payload);
+#undef ADD_STRING
+  json_builder_set_member_name (b, "tokens");
+  json_builder_add_int_value (b, entry->tokens);
+  json_builder_set_member_name (b, "cost_usd");
+  json_builder_add_double_value (b, entry->cost_usd);
+  json_builder_set_member_name (b, "created_us");
+  json_builder_add_int_value (b, entry->created_us);
+  json_builder_set_member_name (b, "expires_us");
+  json_builder_add_int_value (b, entry->expires_us);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/**
+ * sluice_redis_exact_store_decode:
+ *
+ * Returns: (transfer full) (nullable): the exact-tier entry @text holds
+ *   under @key, or %NULL when it is not one
+ */
+SluiceCacheEntry *
+sluice_redis_exact_store_decode (const char *key,
+                                 const char *text)
+{
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  SluiceCacheEntry *e;
+  JsonObject *o;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  o = json_node_get_object (node);
+  if (json_object_get_int_member_with_default (o, "v", 0) != 1 ||
+      json_object_get_string_member_with_default (o, "payload", NULL) == NULL)
+    return NULL;
+
+  e = sluice_cache_entry_new ();
+  e->key = g_strdup (key);
+  e->tier = SLUICE_CACHE_TIER_EXACT;
+  e->scope = g_strdup (json_object_get_string_member_with_default (o, "scope", ""));
+  e->model = g_strdup (json_object_get_string_member_with_default (o, "model", ""));
+  e->policy = g_strdup (json_object_get_string_member_with_default (o, "policy", ""));
+  e->context = g_strdup (json_object_get_string_member_with_default (o, "context", ""));
+  e->payload = g_strdup (json_object_get_string_member (o, "payload"));
+  e->tokens = json_object_get_int_member_with_default (o, "tokens", 0);
+  e->cost_usd = json_object_get_double_member_with_default (o, "cost_usd", 0);
+  e->created_us = json_object_get_int_member_with_default (o, "created_us", 0);
+  e->expires_us = json_object_get_int_member_with_default (o, "expires_us", 0);
+  return e;
+}
+
+/* Commands */
+
+static void
+on_get (redisAsyncContext *ac,
+        void              *r,
+        void              *privdata)
+{
+  g_autoptr(GTask) task = privdata;
+  const redisReply *reply = r;
+
+  if (reply == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                             "the connection to Redis was lost");
+  else if (reply->type == REDIS_REPLY_ERROR)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "Redis: %s", reply->str);
+  else if (reply->type != REDIS_REPLY_STRING)
+    g_task_return_pointer (task, NULL, NULL);
+  else
+    g_task_return_pointer (task,
+                           sluice_redis_exact_store_decode (g_task_get_task_data (task),
+                                                            reply->str),
+                           (GDestroyNotify) sluice_cache_entry_unref);
+}
+
+/**
+ * sluice_redis_exact_store_get_async:
+ * @self: a store
+ * @key: the entry's exact key (without the prefix)
+ * @cancellable: (nullable): a cancellable
+ * @callback: called on the store's context
+ * @user_data: data for @callback
+ *
+ * Looks @key up in Redis; fails at once with %G_IO_ERROR_NOT_CONNECTED
+ * while Redis is unreachable.
+ */
+void
+sluice_redis_exact_store_get_async (SluiceRedisExactStore *self,
+                                    const char            *key,
+                                    GCancellable          *cancellable,
+                                    GAsyncReadyCallback    callback,
+                                    gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *full = NULL;
+
+  g_return_if_fail (SLUICE_IS_REDIS_EXACT_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sluice_redis_exact_store_get_async);
+  g_task_set_task_data (task, g_strdup (key), g_free);
+  full = g_strconcat (self->prefix, key, NULL);
+  if (!self->connected || self->ac == NULL ||
+      redisAsyncCommand (self->ac, on_get, g_object_ref (task), "GET %s", full) != REDIS_OK)
+    {
+      if (self->connected && self->ac != NULL)
+        g_object_unref (task);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               "not connected to Redis");
+    }
+}
+
+/**
+ * sluice_redis_exact_store_get_finish:
+ *
+ * Returns: (transfer full) (nullable): the entry, or %NULL — a miss when
+ *   @error is not set
+ */
+SluiceCacheEntry *
+sluice_redis_exact_store_get_finish (SluiceRedisExactStore  *self,
+                                     GAsyncResult           *result,
+                                     GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sluice_redis_exact_store_put:
+ * @self: a store
+ * @entry: the entry; its key names it
+ * @keep_s: how long Redis keeps it (its TTL plus the stale grace)
+ *
+ * Stores @entry for every instance; nothing waits on it, and nothing is
+ * stored while Redis is unreachable.
+ */
+void
+sluice_redis_exact_store_put (SluiceRedisExactStore *self,
+                              SluiceCacheEntry      *entry,
+                              gint64                 keep_s)
+{
+  g_autofree char *full = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *ex = NULL;
+
+  g_return_if_fail (SLUICE_IS_REDIS_EXACT_STORE (self));
+  g_return_if_fail (entry != NULL && entry->key != NULL);
+
+  if (!self->connected || self->ac == NULL || keep_s <= 0)
+    return;
+  full = g_strconcat (self->prefix, entry->key, NULL);
+  text = sluice_redis_exact_store_encode (entry);
+  ex = g_strdup_printf ("%" G_GINT64_FORMAT, keep_s);
+  redisAsyncCommand (self->ac, NULL, NULL, "SET %s %s EX %s", full, text, ex);
+}
+
+gboolean
+sluice_redis_exact_store_is_connected (SluiceRedisExactStore *self)
+{
+  g_return_val_if_fail (SLUICE_IS_REDIS_EXACT_STORE (self), FALSE);
+
+  return self->connected;
+}
+
+/* Life cycle */
+
+static void
+sluice_redis_exact_store_dispose (GObject *object)
+{
+  SluiceRedisExactStore *self = SLUICE_REDIS_EXACT_STORE (object);
+
+  self->disposing = TRUE;
+  if (self->reconnect != NULL)
+    {
+      g_source_destroy (self->reconnect);
+      g_clear_pointer (&self->reconnect, g_source_unref);
+    }
+  if (self->ac != NULL)
+    {
+      redisAsyncContext *ac = g_steal_pointer (&self->ac);
+
+      ac->data = NULL;
+      redisAsyncFree (ac);
+    }
+  g_clear_pointer (&self->source, g_source_unref);
+
+  G_OBJECT_CLASS (sluice_redis_exact_store_parent_class)->dispose (object);
+}
+
+static void
+sluice_redis_exact_store_finalize (GObject *object)
+{
+  SluiceRedisExactStore *self = SLUICE_REDIS_EXACT_STORE (object);
+
+  g_free (self->host);
+  g_free (self->socket_path);
+  g_free (self->prefix);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (sluice_redis_exact_store_parent_class)->finalize (object);
+}
+
+static void
+sluice_redis_exact_store_class_init (SluiceRedisExactStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sluice_redis_exact_store_dispose;
+  object_class->finalize = sluice_redis_exact_store_finalize;
+
+  /**
+   * SluiceRedisExactStore::alert:
+   * @severity: "warning" or "info"
+   * @code: "cache.redis_lost" or "cache.redis_back"
+   * @message: a sentence for people
+   *
+   * Redis was lost (the cache falls back to its local tier) or is back.
+   */
+  signals [ALERT] =
+    g_signal_new ("alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+sluice_redis_exact_store_init (SluiceRedisExactStore *self)
+{
+  self->backoff_ms = MIN_BACKOFF_MS;
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * sluice_redis_exact_store_new:
+ * @url: redis://HOST[:PORT][/DB] or unix:///PATH
+ * @prefix: (nullable): of every key; default "sluice:cache:"
+ * @error: set when @url cannot be parsed
+ *
+ * Starts connecting at once; until connected, look-ups miss.
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+SluiceRedisExactStore *
+sluice_redis_exact_store_new (const char  *url,
+                              const char  *prefix,
+                              GError     **error)
+{
+  g_autoptr(SluiceRedisExactStore) self = NULL;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  self = g_object_new (SLUICE_TYPE_REDIS_EXACT_STORE, NULL);
+  if (!parse_url (self, url, error))
+    return NULL;
+  self->prefix = g_strdup (prefix != NULL ? prefix : "sluice:cache:");
+  connect_now (self);
+  return g_steal_pointer (&self);
+}
