@@ -153,7 +153,7 @@ send_one (SluiceDemoTraffic *self)
   sluice_request_set_task (request, prompts[p].task);
   sluice_request_set_user (request, users[g_rand_int_range (self->rand, 0, G_N_ELEMENTS (users))]);
   sluice_request_set_temperature (request, 0);
-  sluice_request_set_max_tokens (request, 300);
+  sluice_request_set_max_tokens (request, 1000);
 
   self->in_flight++;
   sluice_engine_host_send_async (self->host, request, NULL, NULL, NULL, on_sent, self);

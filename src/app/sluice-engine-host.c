@@ -964,3 +964,61 @@ sluice_engine_host_new_ledger_model (SluiceEngineHost *self)
    * set before the engine thread reports that it started. */
   return sluice_engine_new_ledger_model (self->engine);
 }
+
+/* Alerts. */
+
+/* Engine thread. */
+static void
+ack_in_engine (SluiceEngine *engine,
+               gpointer      data)
+{
+  gint64 *id = data;
+
+  if (!sluice_engine_ack_alert (engine, *id))
+    g_debug ("No alert %" G_GINT64_FORMAT " to acknowledge", *id);
+}
+
+/* Engine thread. */
+static void
+ack_all_in_engine (SluiceEngine *engine,
+                   gpointer      data)
+{
+  g_autoptr(GPtrArray) alerts = sluice_engine_list_alerts (engine, 0);
+
+  for (guint i = 0; alerts != NULL && i < alerts->len; i++)
+    {
+      const SluiceAlert *alert = g_ptr_array_index (alerts, i);
+
+      if (!alert->acknowledged)
+        sluice_engine_ack_alert (engine, alert->id);
+    }
+}
+
+/**
+ * sluice_engine_host_ack_alert:
+ * @id: the alert's id (#SluiceSnapshotAlert.id)
+ *
+ * Acknowledges one alert on the engine thread.
+ */
+void
+sluice_engine_host_ack_alert (SluiceEngineHost *self,
+                              gint64            id)
+{
+  g_return_if_fail (SLUICE_IS_ENGINE_HOST (self));
+  g_return_if_fail (id > 0);
+
+  sluice_engine_host_invoke (self, ack_in_engine, g_memdup2 (&id, sizeof id), g_free);
+}
+
+/**
+ * sluice_engine_host_ack_all_alerts:
+ *
+ * Acknowledges every alert the engine keeps that is not yet acknowledged.
+ */
+void
+sluice_engine_host_ack_all_alerts (SluiceEngineHost *self)
+{
+  g_return_if_fail (SLUICE_IS_ENGINE_HOST (self));
+
+  sluice_engine_host_invoke (self, ack_all_in_engine, NULL, NULL);
+}

@@ -56,6 +56,12 @@ gssize            sluice_engine_host_purge_cache_finish   (SluiceEngineHost     
                                                            GError              **error);
 
 
+/* Alerts (issue 9, the alerts popover): mark one alert, or every one not
+ * yet acknowledged, as seen; the next snapshot shows it. */
+void              sluice_engine_host_ack_alert            (SluiceEngineHost     *self,
+                                                           gint64                id);
+void              sluice_engine_host_ack_all_alerts       (SluiceEngineHost     *self);
+
 /* Generic commands (the configuration editors): @func runs on the engine
  * thread with the engine and must complete @task (a GTask made on the
  * engine context), now or later; the answer comes back on the UI context. */

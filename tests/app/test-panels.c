@@ -265,6 +265,9 @@ test_providers_breaker (void)
   Fixture f = { sluice_window_new (app), NULL, "mock-small", "Open", 0, 0 };
   AdwMessageDialog *dialog;
 
+  /* The test bus has no notification server; GIO would warn. */
+  sluice_alerts_popover_set_desktop_notifications (
+    SLUICE_ALERTS_POPOVER (template_child (f.window, SLUICE_TYPE_WINDOW, "alerts_popover")), FALSE);
   f.page = template_child (f.window, SLUICE_TYPE_WINDOW, "providers_page");
   gtk_window_present (GTK_WINDOW (f.window));
   sluice_window_set_page (f.window, "providers");
@@ -323,7 +326,7 @@ send (Fixture    *f,
   sluice_request_set_user (request, user);
   sluice_request_set_task (request, task);
   sluice_request_set_temperature (request, 0);
-  sluice_request_set_max_tokens (request, 200);
+  sluice_request_set_max_tokens (request, 1000);
   f->pending++;
   sluice_engine_host_send_async (sluice_application_get_engine_host (app), request,
                                  NULL, NULL, NULL, on_sent, f);

@@ -1012,6 +1012,46 @@ test_breaker_events (Fixture       *f,
   g_assert_nonnull (strstr (event->detail, "3 consecutive failures"));
 }
 
+
+/* Hedging: the slow primary is raced by the next model; the first answer
+ * wins, the other is cancelled, and the loser's input is still counted. */
+static void
+test_hedge (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *base = make_config ("", "", "");
+  g_autofree char *slow_alpha = NULL, *hedged = NULL, *slow_both = NULL, *hedged_both = NULL;
+  g_autoptr(SluiceResponse) won = NULL, lost = NULL;
+  double beta_only;
+
+  /* alpha answers after 5 s, beta at once: beta wins the race. */
+  slow_alpha = replace_once (base, "\"p50\": 0, \"p99\": 0", "\"p50\": 5000, \"p99\": 5000");
+  hedged = replace_once (slow_alpha, "\"max_output_tokens\": 8192",
+                         "\"max_output_tokens\": 8192, \"latency_threshold_ms\": 1000, \"hedge\": true");
+  apply (f, hedged);
+  won = run_ok (f, "Race me");
+  g_assert_cmpint (sluice_response_get_status (won), ==, SLUICE_REQUEST_STATUS_OK);
+  g_assert_cmpstr (sluice_response_get_model (won), ==, "beta-small");
+  g_assert_true (trace_has (won, SLUICE_STAGE_DISPATCH, "hedge", "racing beta-small"));
+  g_assert_true (trace_has (won, SLUICE_STAGE_DISPATCH, "hedge-won", "alpha-large is cancelled"));
+  g_assert_cmpuint (calls_of (f, "alpha"), ==, 1);
+  g_assert_cmpuint (calls_of (f, "beta"), ==, 1);
+  beta_only = (sluice_response_get_usage (won)->input_tokens * 0.15 +
+               sluice_response_get_usage (won)->output_tokens * 0.6) / 1e6;
+  /* The cancelled primary's input is part of the cost. */
+  g_assert_cmpfloat (sluice_response_get_cost_usd (won), >, beta_only);
+  g_assert_cmpint (sluice_response_get_latency_us (won), <, 2 * G_USEC_PER_SEC);
+
+  /* alpha answers at 1.5 s, beta only after 5 s: alpha wins, beta is cancelled. */
+  slow_both = replace_once (hedged, "\"p50\": 5000, \"p99\": 5000", "\"p50\": 1500, \"p99\": 1500");
+  hedged_both = replace_once (slow_both, "\"p50\": 0, \"p99\": 0", "\"p50\": 5000, \"p99\": 5000");
+  apply (f, hedged_both);
+  lost = run_ok (f, "Race me again");
+  g_assert_cmpstr (sluice_response_get_model (lost), ==, "alpha-large");
+  g_assert_true (trace_has (lost, SLUICE_STAGE_DISPATCH, "hedge-lost", "beta-small is cancelled"));
+  g_assert_cmpint (sluice_response_get_latency_us (lost), <, 2 * G_USEC_PER_SEC);
+}
+
 static void
 test_default_config (void)
 {
@@ -1067,6 +1107,7 @@ main (int   argc,
   ADD ("cache-stale", NULL, test_cache_stale);
   ADD ("static-response", NULL, test_static_response);
   ADD ("deferred-queue", NULL, test_deferred_queue);
+  ADD ("hedge", NULL, test_hedge);
   ADD ("breaker-events", ", \"errors\": {\"server\": 1.0}", test_breaker_events);
 
   return g_test_run ();

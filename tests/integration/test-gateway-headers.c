@@ -101,8 +101,8 @@ test_cache_control (Fixture       *f,
   g_assert_cmpstr (gateway_header (e, "x-sluice-cache"), ==, "miss");
 }
 
-/* A limit's refusal says when the window has room again (not a fixed
- * guess): the global rpm of 1 is full for about a minute. */
+/* A refusal says when to come back (not a fixed guess): the storm guard
+ * holds a repeated prompt for the rest of its 300 s window. */
 static void
 test_retry_after (Fixture       *f,
                   gconstpointer  data)
@@ -111,13 +111,14 @@ test_retry_after (Fixture       *f,
   g_autoptr(GatewayReply) second = NULL;
   gint64 seconds = 0;
 
-  first = gateway_post_json (f, "/v1/chat/completions", CHAT_BODY ("main", "first"));
+  first = gateway_post_json (f, "/v1/chat/completions", CHAT_BODY ("main", "again and again"));
   g_assert_cmpuint (first->status, ==, 200);
-  second = gateway_post_json (f, "/v1/chat/completions", CHAT_BODY ("main", "second"));
+  second = gateway_post_json (f, "/v1/chat/completions", CHAT_BODY ("main", "again and again"));
   g_assert_cmpuint (second->status, ==, 429);
-  g_assert_true (g_ascii_string_to_signed (gateway_header (second, "Retry-After"), 10, 1, 61,
+  g_assert_true (g_ascii_string_to_signed (gateway_header (second, "Retry-After"), 10, 1, 301,
                                            &seconds, NULL));
   g_assert_cmpint (seconds, >, 1);
+  g_assert_cmpint (seconds, <=, 301);
 }
 
 int
@@ -131,7 +132,7 @@ main (int   argc,
   TEST ("/gateway/headers/stream-cache", test_stream_cache_headers, NULL);
   TEST ("/gateway/headers/cache-control", test_cache_control, NULL);
   TEST ("/gateway/headers/retry-after", test_retry_after,
-        ", \"limits\": { \"global\": { \"rpm\": 1 } }, \"retry\": { \"deadline_ms\": 100 }");
+        ", \"storm_guard\": { \"max_repeats\": 1, \"window_s\": 300 }");
 
   return g_test_run ();
 }

@@ -15,10 +15,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SluiceQualityPage, sluice_quality_page, SLUICE, QUALITY_PAGE, GtkWidget)
 
-GtkWidget  *sluice_quality_page_new      (void);
-void        sluice_quality_page_set_host (SluiceQualityPage   *self,
-                                       SluiceEngineHost *host);
-void        sluice_quality_page_update   (SluiceQualityPage   *self,
-                                       SluiceSnapshot   *snapshot);
+GtkWidget  *sluice_quality_page_new           (void);
+void        sluice_quality_page_set_host      (SluiceQualityPage *self,
+                                               SluiceEngineHost  *host);
+void        sluice_quality_page_update        (SluiceQualityPage *self,
+                                               SluiceSnapshot    *snapshot);
+double      sluice_quality_page_get_score     (SluiceQualityPage *self,
+                                               const char        *route);
+gboolean    sluice_quality_page_get_days_left (SluiceQualityPage *self,
+                                               const char        *model,
+                                               int               *days_left);
 
 G_END_DECLS

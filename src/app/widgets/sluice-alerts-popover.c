@@ -16,7 +16,8 @@
 /* The alerts list behind the header bar's bell, and the messenger of new
  * alerts: a toast once per alert, and a desktop notification as well when
  * the window is not focused. Alerts already there when the console starts
- * are listed, not announced. */
+ * are listed, not announced. Each alert not yet acknowledged has a button
+ * that acknowledges it in the engine, and the header one for all. */
 
 struct _SluiceAlertsPopover
 {
@@ -30,10 +31,12 @@ struct _SluiceAlertsPopover
   guint             n_unread;
   guint             n_toasted;
   guint             n_notified;
+  gboolean          no_desktop;    /* tests run without a notification server */
   GtkLabel         *badge;
 
   GtkStack         *list_stack;
   GtkListBox       *alerts_list;
+  GtkButton        *ack_all_button;
 };
 
 G_DEFINE_FINAL_TYPE (SluiceAlertsPopover, sluice_alerts_popover, GTK_TYPE_POPOVER)
@@ -47,8 +50,56 @@ alert_key (const SluiceSnapshotAlert *alert)
   return g_strdup_printf ("%" G_GINT64_FORMAT ":%s", alert->time_us, alert->code);
 }
 
+static void
+on_ack_clicked (GtkButton           *button,
+                SluiceAlertsPopover *self)
+{
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (button), "alert-id");
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
+
+  if (self->host == NULL)
+    return;
+
+  /* Dimmed at once; the next snapshot confirms it. */
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  if (row != NULL)
+    gtk_widget_add_css_class (row, "dim-label");
+  sluice_engine_host_ack_alert (self->host, id);
+}
+
+static void
+on_ack_all_clicked (GtkButton           *button,
+                    SluiceAlertsPopover *self)
+{
+  if (self->host == NULL)
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  sluice_engine_host_ack_all_alerts (self->host);
+}
+
 static GtkWidget *
-create_row (const SluiceSnapshotAlert *alert)
+create_ack_button (SluiceAlertsPopover       *self,
+                   const SluiceSnapshotAlert *alert)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("object-select-symbolic");
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Acknowledge"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Acknowledge"),
+                                  -1);
+  gtk_widget_add_css_class (button, "flat");
+  g_object_set_data_full (G_OBJECT (button), "alert-id",
+                          g_memdup2 (&alert->id, sizeof alert->id), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_ack_clicked), self);
+
+  return button;
+}
+
+static GtkWidget *
+create_row (SluiceAlertsPopover       *self,
+            const SluiceSnapshotAlert *alert)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name (sluice_panel_severity_icon (alert->severity));
@@ -69,6 +120,8 @@ create_row (const SluiceSnapshotAlert *alert)
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   if (alert->acknowledged)
     gtk_widget_add_css_class (row, "dim-label");
+  else if (alert->id > 0)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), create_ack_button (self, alert));
 
   return row;
 }
@@ -91,7 +144,8 @@ announce (SluiceAlertsPopover       *self,
       self->n_toasted++;
     }
 
-  if (app != NULL && (root == NULL || !gtk_window_is_active (GTK_WINDOW (root))))
+  if (app != NULL && !self->no_desktop &&
+      (root == NULL || !gtk_window_is_active (GTK_WINDOW (root))))
     {
       g_autoptr(GNotification) notification = g_notification_new (_("Sluice Alert"));
       g_autofree char *id = g_strdup_printf ("alert-%s", key);
@@ -124,15 +178,21 @@ rebuild_list (SluiceAlertsPopover *self,
 {
   guint n = sluice_snapshot_get_n_alerts (snapshot);
   g_autofree char *newest = n > 0 ? alert_key (sluice_snapshot_get_alert (snapshot, 0)) : NULL;
+  g_autofree char *shown = NULL;
 
-  if (g_strcmp0 (newest, self->shown_key) == 0 && self->seeded)
+  /* The newest alert and the unread count say whether the list changed:
+   * alerts only arrive at the top, and acknowledging lowers the count. */
+  shown = g_strdup_printf ("%s/%u", newest != NULL ? newest : "", self->n_unread);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ack_all_button), self->n_unread > 0);
+  if (g_strcmp0 (shown, self->shown_key) == 0 && self->seeded)
     return;
 
   g_free (self->shown_key);
-  self->shown_key = g_steal_pointer (&newest);
+  self->shown_key = g_steal_pointer (&shown);
   sluice_panel_clear_list (self->alerts_list);
   for (guint i = 0; i < n; i++)
-    gtk_list_box_append (self->alerts_list, create_row (sluice_snapshot_get_alert (snapshot, i)));
+    gtk_list_box_append (self->alerts_list,
+                         create_row (self, sluice_snapshot_get_alert (snapshot, i)));
   gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
 }
 
@@ -197,6 +257,21 @@ sluice_alerts_popover_get_n_notified (SluiceAlertsPopover *self)
   g_return_val_if_fail (SLUICE_IS_ALERTS_POPOVER (self), 0);
 
   return self->n_notified;
+}
+
+/**
+ * sluice_alerts_popover_set_desktop_notifications:
+ *
+ * Whether new alerts also go to the desktop while the window is not
+ * focused; on by default.
+ */
+void
+sluice_alerts_popover_set_desktop_notifications (SluiceAlertsPopover *self,
+                                                 gboolean             enabled)
+{
+  g_return_if_fail (SLUICE_IS_ALERTS_POPOVER (self));
+
+  self->no_desktop = !enabled;
 }
 
 /**
@@ -281,6 +356,8 @@ sluice_alerts_popover_class_init (SluiceAlertsPopoverClass *klass)
                                                "/io/github/sluice/Sluice/sluice-alerts-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, SluiceAlertsPopover, list_stack);
   gtk_widget_class_bind_template_child (widget_class, SluiceAlertsPopover, alerts_list);
+  gtk_widget_class_bind_template_child (widget_class, SluiceAlertsPopover, ack_all_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_ack_all_clicked);
 }
 
 static void

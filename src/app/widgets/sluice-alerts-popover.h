@@ -19,6 +19,9 @@ void   sluice_alerts_popover_set_host       (SluiceAlertsPopover *self,
                                              SluiceEngineHost    *host);
 void   sluice_alerts_popover_update         (SluiceAlertsPopover *self,
                                              SluiceSnapshot      *snapshot);
+void   sluice_alerts_popover_set_desktop_notifications
+                                            (SluiceAlertsPopover *self,
+                                             gboolean             enabled);
 void   sluice_alerts_popover_set_badge      (SluiceAlertsPopover *self,
                                              GtkLabel            *badge);
 guint  sluice_alerts_popover_get_n_unread   (SluiceAlertsPopover *self);

@@ -155,6 +155,18 @@ draw_axes (SluiceChart *self,
   guint n = value_axis (self, frame, &first, &step);
   gint64 tstep = sluice_chart_time_step (frame->span_us, MAX (frame->w / 90, 2));
   const char *clock = tstep < 60 * G_USEC_PER_SEC ? "%H:%M:%S" : "%H:%M";
+  guint scale = MAX (self->time_scale, 1);
+  gint64 first_tick;
+
+  if (scale > 1)
+    {
+      /* Scaled time: a tick per day (or more), on UTC midnights. */
+      tstep = MAX (tstep, G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC / scale);
+      first_tick = (frame->start_us + tstep - 1) / tstep * tstep;
+      clock = "%b %e";
+    }
+  else
+    first_tick = sluice_chart_first_time_tick (frame->start_us, tstep);
 
   cairo_set_line_width (frame->cr, 1);
   for (guint i = 0; i < n; i++)
@@ -170,10 +182,11 @@ draw_axes (SluiceChart *self,
       show_text (frame, label, frame->x0 - PAD, y, 1.0, 0.6);
     }
 
-  for (gint64 t = sluice_chart_first_time_tick (frame->start_us, tstep);
-       t <= frame->start_us + frame->span_us; t += tstep)
+  for (gint64 t = first_tick; t <= frame->start_us + frame->span_us; t += tstep)
     {
-      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (t / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = scale > 1
+        ? g_date_time_new_from_unix_utc (t * scale / G_USEC_PER_SEC)
+        : g_date_time_new_from_unix_local (t / G_USEC_PER_SEC);
       g_autofree char *label = g_date_time_format (local, clock);
       double x = round (x_of (frame, t)) + 0.5;
 
@@ -284,10 +297,14 @@ draw_thresholds (SluiceChart *self,
       cairo_stroke (frame->cr);
       cairo_set_dash (frame->cr, NULL, 0, 0);
 
-      /* Above the line, or below it when the line is at the top. */
-      if (!self->thin && t->label != NULL && t->label[0] != '\0')
-        show_text (frame, t->label, frame->x0 + frame->w - 4,
-                   y - 9 < frame->y0 + 6 ? y + 9 : y - 9, 1.0, 0.8);
+      /* Above the line at the right; a line at the very top has its label
+       * below it at the left, clear of the next line's. */
+      if (self->thin || t->label == NULL || t->label[0] == '\0')
+        continue;
+      if (y - 9 < frame->y0 + 6)
+        show_text (frame, t->label, frame->x0 + 4, y + 9, 0.0, 0.8);
+      else
+        show_text (frame, t->label, frame->x0 + frame->w - 4, y - 9, 1.0, 0.8);
     }
 }
 

@@ -34,6 +34,7 @@ struct _SluiceChart
   SluiceChartUnit    unit;
   SluiceChartWindow  window;
   gboolean           thin;
+  guint              time_scale;   /* real seconds per chart second; 0 = 1 */
   gint64             now_us;       /* the newest time pushed */
   char              *summary;
 

@@ -568,11 +568,15 @@ sluice_chart_dup_readout (SluiceChart *self,
 
   g_return_val_if_fail (SLUICE_IS_CHART (self), NULL);
 
-  local = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+  if (self->time_scale > 1)
+    local = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC * self->time_scale);
+  else
+    local = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
   text = g_string_new (NULL);
   if (local != NULL)
     {
-      g_autofree char *clock = g_date_time_format (local, "%H:%M:%S");
+      g_autofree char *clock = g_date_time_format (local, self->time_scale > 1
+                                                          ? "%b %e" : "%H:%M:%S");
 
       g_string_append (text, clock);
     }
@@ -603,4 +607,27 @@ sluice_chart_get_summary (SluiceChart *self)
   g_return_val_if_fail (SLUICE_IS_CHART (self), NULL);
 
   return self->summary;
+}
+
+/**
+ * sluice_chart_set_time_scale:
+ * @scale: real seconds per second of the chart
+ *
+ * For series slower than the chart's 24 hours: with @scale 8, a day is
+ * three hours of the chart and its 24-hour window shows eight days. The
+ * caller divides the times it pushes by @scale; the time axis then ticks
+ * once per (UTC) day and it and the read-out show dates.
+ */
+void
+sluice_chart_set_time_scale (SluiceChart *self,
+                             guint        scale)
+{
+  g_return_if_fail (SLUICE_IS_CHART (self));
+  g_return_if_fail (scale >= 1);
+
+  if (self->time_scale == scale)
+    return;
+
+  self->time_scale = scale;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

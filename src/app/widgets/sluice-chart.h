@@ -78,6 +78,8 @@ gboolean   sluice_chart_value_at          (SluiceChart       *self,
 char      *sluice_chart_dup_readout       (SluiceChart       *self,
                                            gint64             time_us);
 const char *sluice_chart_get_summary      (SluiceChart       *self);
+void       sluice_chart_set_time_scale    (SluiceChart       *self,
+                                           guint              scale);
 
 /* Helpers, public for the tests. */
 guint      sluice_chart_nice_ticks        (double             min,

@@ -22,12 +22,9 @@
 
 struct _SluiceAnthropicProvider
 {
-  SluiceProvider  parent_instance;
+  SluiceProvider      parent_instance;
 
-  SoupSession    *session;
-  char           *base_url;
-  char           *api_key;
-  guint           connect_timeout_ms;
+  SluiceHttpEndpoint  http;
 };
 
 G_DEFINE_FINAL_TYPE (SluiceAnthropicProvider, sluice_anthropic_provider, SLUICE_TYPE_PROVIDER)
@@ -263,21 +260,15 @@ anthropic_stream_event (SluiceWireStream      *stream,
                         GError               **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   JsonObject *object;
   const char *type;
 
   if (stream->done)
     return TRUE;
 
-  root = sluice_wire_parse_json (event->data, -1, &parse_error);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED,
-                   "could not parse a stream event: %s",
-                   parse_error != NULL ? parse_error->message : "not an object");
-      return FALSE;
-    }
+  root = sluice_wire_parse_event (event, error);
+  if (root == NULL)
+    return FALSE;
 
   object = json_node_get_object (root);
   type = sluice_wire_get_string (object, "type");
@@ -316,6 +307,30 @@ const SluiceWireFormat sluice_wire_anthropic = {
 
 /* The provider */
 
+static char *
+anthropic_complete_path (const char *model,
+                         gboolean    stream)
+{
+  return g_strdup ("/messages");
+}
+
+static void
+anthropic_add_headers (SoupMessageHeaders *headers,
+                       const char         *api_key)
+{
+  soup_message_headers_replace (headers, "anthropic-version", API_VERSION);
+  if (api_key != NULL && *api_key != '\0')
+    soup_message_headers_replace (headers, "x-api-key", api_key);
+}
+
+static const SluiceHttpDialect anthropic_dialect = {
+  .format = &sluice_wire_anthropic,
+  .default_base_url = DEFAULT_BASE_URL,
+  .complete_path = anthropic_complete_path,
+  .build_request = sluice_wire_anthropic_build_request,
+  .add_headers = anthropic_add_headers,
+};
+
 static void
 sluice_anthropic_provider_complete_async (SluiceProvider      *provider,
                                           SluiceProviderCall  *call,
@@ -324,48 +339,9 @@ sluice_anthropic_provider_complete_async (SluiceProvider      *provider,
                                           gpointer             user_data)
 {
   SluiceAnthropicProvider *self = SLUICE_ANTHROPIC_PROVIDER (provider);
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *url = NULL;
-  SluiceHttpTarget target = { 0, };
-  SoupMessageHeaders *headers;
-  const char *model;
 
-  model = call->upstream_model != NULL ? call->upstream_model
-                                       : sluice_request_get_model (call->request);
-  url = sluice_http_provider_build_url (self->base_url, DEFAULT_BASE_URL, "/messages");
-  body = sluice_wire_anthropic_build_request (call->request, model != NULL ? model : "",
-                                              call->stream);
-  message = sluice_http_provider_new_message (url, body, call->stream);
-  if (message == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, sluice_http_provider_send_async,
-                               SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
-                               "%s: invalid base URL “%s”",
-                               sluice_provider_get_name (provider), url);
-      return;
-    }
-
-  headers = soup_message_get_request_headers (message);
-  soup_message_headers_replace (headers, "anthropic-version", API_VERSION);
-  if (self->api_key != NULL && *self->api_key != '\0')
-    soup_message_headers_replace (headers, "x-api-key", self->api_key);
-
-  target.session = self->session;
-  target.format = &sluice_wire_anthropic;
-  target.provider_name = sluice_provider_get_name (provider);
-  target.secret = self->api_key;
-  target.connect_timeout_ms = self->connect_timeout_ms;
-  sluice_http_provider_send_async (self, &target, message, call, cancellable,
-                                   callback, user_data);
-}
-
-static SluiceCompletion *
-sluice_anthropic_provider_complete_finish (SluiceProvider  *provider,
-                                           GAsyncResult    *result,
-                                           GError         **error)
-{
-  return sluice_http_provider_send_finish (result, error);
+  sluice_http_provider_complete_async (provider, &self->http, &anthropic_dialect, call,
+                                       cancellable, callback, user_data);
 }
 
 static void
@@ -373,22 +349,9 @@ sluice_anthropic_provider_finalize (GObject *object)
 {
   SluiceAnthropicProvider *self = (SluiceAnthropicProvider *) object;
 
-  if (self->api_key != NULL)
-    explicit_bzero (self->api_key, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
-  g_clear_pointer (&self->base_url, g_free);
+  sluice_http_endpoint_clear (&self->http);
 
   G_OBJECT_CLASS (sluice_anthropic_provider_parent_class)->finalize (object);
-}
-
-static void
-sluice_anthropic_provider_dispose (GObject *object)
-{
-  SluiceAnthropicProvider *self = (SluiceAnthropicProvider *) object;
-
-  g_clear_object (&self->session);
-
-  G_OBJECT_CLASS (sluice_anthropic_provider_parent_class)->dispose (object);
 }
 
 static void
@@ -397,17 +360,15 @@ sluice_anthropic_provider_class_init (SluiceAnthropicProviderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   SluiceProviderClass *provider_class = SLUICE_PROVIDER_CLASS (klass);
 
-  object_class->dispose = sluice_anthropic_provider_dispose;
   object_class->finalize = sluice_anthropic_provider_finalize;
 
   provider_class->complete_async = sluice_anthropic_provider_complete_async;
-  provider_class->complete_finish = sluice_anthropic_provider_complete_finish;
+  provider_class->complete_finish = sluice_http_provider_complete_finish;
 }
 
 static void
 sluice_anthropic_provider_init (SluiceAnthropicProvider *self)
 {
-  self->session = sluice_http_provider_new_session ();
 }
 
 /**
@@ -433,9 +394,7 @@ sluice_anthropic_provider_new (const char *name,
                        "name", name,
                        "kind", SLUICE_PROVIDER_KIND_ANTHROPIC,
                        NULL);
-  self->base_url = g_strdup (base_url);
-  self->api_key = g_strdup (api_key);
-  self->connect_timeout_ms = connect_timeout_ms;
+  sluice_http_endpoint_init (&self->http, base_url, api_key, connect_timeout_ms);
 
   return SLUICE_PROVIDER (self);
 }

@@ -18,32 +18,19 @@
 
 #define DEFAULT_BASE_URL "https://generativelanguage.googleapis.com/v1beta"
 
+/* embedContent takes one input, batchEmbedContents up to 100. */
+#define EMBED_MAX_BATCH 100
+
 struct _SluiceGeminiProvider
 {
-  SluiceProvider  parent_instance;
+  SluiceProvider      parent_instance;
 
-  SoupSession    *session;
-  char           *base_url;
-  char           *api_key;
-  guint           connect_timeout_ms;
+  SluiceHttpEndpoint  http;
 };
 
 G_DEFINE_FINAL_TYPE (SluiceGeminiProvider, sluice_gemini_provider, SLUICE_TYPE_PROVIDER)
 
 /* Wire format */
-
-static void
-add_text_parts (JsonBuilder *builder,
-                const char  *text)
-{
-  json_builder_set_member_name (builder, "parts");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "text");
-  json_builder_add_string_value (builder, text);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-}
 
 /* Consecutive messages of one role become one turn. */
 static void
@@ -71,7 +58,7 @@ add_contents (JsonBuilder   *builder,
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "role");
           json_builder_add_string_value (builder, role);
-          add_text_parts (builder, text->str);
+          sluice_wire_gemini_add_text_parts (builder, text->str);
           json_builder_end_object (builder);
           g_string_truncate (text, 0);
         }
@@ -100,7 +87,7 @@ sluice_wire_gemini_build_request (SluiceRequest *request)
     {
       json_builder_set_member_name (builder, "systemInstruction");
       json_builder_begin_object (builder);
-      add_text_parts (builder, system);
+      sluice_wire_gemini_add_text_parts (builder, system);
       json_builder_end_object (builder);
     }
 
@@ -248,19 +235,13 @@ gemini_stream_event (SluiceWireStream      *stream,
                      GError               **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   JsonObject *object;
   JsonObject *candidate;
   const char *finish;
 
-  root = sluice_wire_parse_json (event->data, -1, &parse_error);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED,
-                   "could not parse a stream event: %s",
-                   parse_error != NULL ? parse_error->message : "not an object");
-      return FALSE;
-    }
+  root = sluice_wire_parse_event (event, error);
+  if (root == NULL)
+    return FALSE;
 
   object = json_node_get_object (root);
   if (json_object_has_member (object, "error"))
@@ -300,69 +281,73 @@ const SluiceWireFormat sluice_wire_gemini = {
 
 /* The provider */
 
+/* The path of @method of @model, which may be given as models/<id>. */
 static char *
-build_method_url (SluiceGeminiProvider *self,
-                  const char           *model,
-                  const char           *method)
+method_path (const char *model,
+             const char *method)
 {
   g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
 
   if (g_str_has_prefix (model, "models/"))
     model += strlen ("models/");
   escaped = g_uri_escape_string (model, NULL, FALSE);
-  path = g_strconcat ("/models/", escaped, method, NULL);
 
-  return sluice_http_provider_build_url (self->base_url, DEFAULT_BASE_URL, path);
+  return g_strconcat ("/models/", escaped, method, NULL);
 }
 
 static char *
-build_url (SluiceGeminiProvider *self,
-           const char           *model,
-           gboolean              stream)
+gemini_complete_path (const char *model,
+                      gboolean    stream)
 {
-  return build_method_url (self, model,
-                           stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+  return method_path (model, stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+}
+
+static char *
+gemini_embed_path (const char *model,
+                   guint       n_inputs)
+{
+  return method_path (model, n_inputs > 1 ? ":batchEmbedContents" : ":embedContent");
+}
+
+/* The model is in the path, and the request says nothing of streaming. */
+static JsonNode *
+gemini_build_request (SluiceRequest *request,
+                      const char    *model,
+                      gboolean       stream)
+{
+  return sluice_wire_gemini_build_request (request);
 }
 
 static void
-add_key (SluiceGeminiProvider *self,
-         SoupMessage          *message)
+gemini_add_headers (SoupMessageHeaders *headers,
+                    const char         *api_key)
 {
-  if (self->api_key != NULL && *self->api_key != '\0')
-    soup_message_headers_replace (soup_message_get_request_headers (message),
-                                  "x-goog-api-key", self->api_key);
+  if (api_key != NULL && *api_key != '\0')
+    soup_message_headers_replace (headers, "x-goog-api-key", api_key);
 }
 
-/* Embeddings: embedContent for one input, batchEmbedContents (at most 100
- * requests a call) for more. */
-
-#define EMBED_MAX_BATCH 100
+static const SluiceHttpDialect gemini_dialect = {
+  .format = &sluice_wire_gemini,
+  .default_base_url = DEFAULT_BASE_URL,
+  .complete_path = gemini_complete_path,
+  .build_request = gemini_build_request,
+  .add_headers = gemini_add_headers,
+  .embed_path = gemini_embed_path,
+  .build_embed = sluice_wire_gemini_build_embed,
+  .parse_embed = sluice_wire_gemini_parse_embed,
+};
 
 static void
-embed_sent_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+sluice_gemini_provider_complete_async (SluiceProvider      *provider,
+                                       SluiceProviderCall  *call,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  GError *error = NULL;
-  SluiceEmbeddings *embeddings;
+  SluiceGeminiProvider *self = SLUICE_GEMINI_PROVIDER (provider);
 
-  root = sluice_http_provider_send_json_finish (result, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  embeddings = sluice_wire_gemini_parse_embed (root, &error);
-  if (embeddings == NULL)
-    {
-      g_prefix_error (&error, "%s: ", sluice_provider_get_name (SLUICE_PROVIDER (object)));
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, embeddings, (GDestroyNotify) sluice_embeddings_unref);
+  sluice_http_provider_complete_async (provider, &self->http, &gemini_dialect, call,
+                                       cancellable, callback, user_data);
 }
 
 static void
@@ -373,90 +358,9 @@ sluice_gemini_provider_embed_async (SluiceProvider      *provider,
                                     gpointer             user_data)
 {
   SluiceGeminiProvider *self = SLUICE_GEMINI_PROVIDER (provider);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *url = NULL;
-  SluiceHttpTarget target = { 0, };
-  const char *model = call->upstream_model != NULL ? call->upstream_model : "";
-  gboolean batch = g_strv_length (call->inputs) > 1;
 
-  g_task_set_source_tag (task, sluice_gemini_provider_embed_async);
-  url = build_method_url (self, model, batch ? ":batchEmbedContents" : ":embedContent");
-  body = sluice_wire_gemini_build_embed (model, (const char * const *) call->inputs,
-                                         call->dimensions);
-  message = sluice_http_provider_new_message (url, body, FALSE);
-  if (message == NULL)
-    {
-      g_task_return_new_error (task, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
-                               "%s: invalid base URL “%s”",
-                               sluice_provider_get_name (provider), url);
-      return;
-    }
-  add_key (self, message);
-
-  target.session = self->session;
-  target.format = &sluice_wire_gemini;
-  target.provider_name = sluice_provider_get_name (provider);
-  target.secret = self->api_key;
-  target.connect_timeout_ms = self->connect_timeout_ms;
-  sluice_http_provider_send_json_async (self, &target, message, call, cancellable,
-                                        embed_sent_cb, g_steal_pointer (&task));
-}
-
-static SluiceEmbeddings *
-sluice_gemini_provider_embed_finish (SluiceProvider  *provider,
-                                     GAsyncResult    *result,
-                                     GError         **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-sluice_gemini_provider_complete_async (SluiceProvider      *provider,
-                                       SluiceProviderCall  *call,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  SluiceGeminiProvider *self = SLUICE_GEMINI_PROVIDER (provider);
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *url = NULL;
-  SluiceHttpTarget target = { 0, };
-  const char *model;
-
-  model = call->upstream_model != NULL ? call->upstream_model
-                                       : sluice_request_get_model (call->request);
-  url = build_url (self, model != NULL ? model : "", call->stream);
-  body = sluice_wire_gemini_build_request (call->request);
-  message = sluice_http_provider_new_message (url, body, call->stream);
-  if (message == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, sluice_http_provider_send_async,
-                               SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
-                               "%s: invalid base URL “%s”",
-                               sluice_provider_get_name (provider), url);
-      return;
-    }
-
-  add_key (self, message);
-
-  target.session = self->session;
-  target.format = &sluice_wire_gemini;
-  target.provider_name = sluice_provider_get_name (provider);
-  target.secret = self->api_key;
-  target.connect_timeout_ms = self->connect_timeout_ms;
-  sluice_http_provider_send_async (self, &target, message, call, cancellable,
-                                   callback, user_data);
-}
-
-static SluiceCompletion *
-sluice_gemini_provider_complete_finish (SluiceProvider  *provider,
-                                        GAsyncResult    *result,
-                                        GError         **error)
-{
-  return sluice_http_provider_send_finish (result, error);
+  sluice_http_provider_embed_async (provider, &self->http, &gemini_dialect, call,
+                                    cancellable, callback, user_data);
 }
 
 static void
@@ -464,22 +368,9 @@ sluice_gemini_provider_finalize (GObject *object)
 {
   SluiceGeminiProvider *self = (SluiceGeminiProvider *) object;
 
-  if (self->api_key != NULL)
-    explicit_bzero (self->api_key, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
-  g_clear_pointer (&self->base_url, g_free);
+  sluice_http_endpoint_clear (&self->http);
 
   G_OBJECT_CLASS (sluice_gemini_provider_parent_class)->finalize (object);
-}
-
-static void
-sluice_gemini_provider_dispose (GObject *object)
-{
-  SluiceGeminiProvider *self = (SluiceGeminiProvider *) object;
-
-  g_clear_object (&self->session);
-
-  G_OBJECT_CLASS (sluice_gemini_provider_parent_class)->dispose (object);
 }
 
 static void
@@ -488,20 +379,18 @@ sluice_gemini_provider_class_init (SluiceGeminiProviderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   SluiceProviderClass *provider_class = SLUICE_PROVIDER_CLASS (klass);
 
-  object_class->dispose = sluice_gemini_provider_dispose;
   object_class->finalize = sluice_gemini_provider_finalize;
 
   provider_class->complete_async = sluice_gemini_provider_complete_async;
-  provider_class->complete_finish = sluice_gemini_provider_complete_finish;
+  provider_class->complete_finish = sluice_http_provider_complete_finish;
   provider_class->embed_async = sluice_gemini_provider_embed_async;
-  provider_class->embed_finish = sluice_gemini_provider_embed_finish;
+  provider_class->embed_finish = sluice_http_provider_embed_finish;
   provider_class->embed_max_batch = EMBED_MAX_BATCH;
 }
 
 static void
 sluice_gemini_provider_init (SluiceGeminiProvider *self)
 {
-  self->session = sluice_http_provider_new_session ();
 }
 
 /**
@@ -527,9 +416,7 @@ sluice_gemini_provider_new (const char *name,
                        "name", name,
                        "kind", SLUICE_PROVIDER_KIND_GEMINI,
                        NULL);
-  self->base_url = g_strdup (base_url);
-  self->api_key = g_strdup (api_key);
-  self->connect_timeout_ms = connect_timeout_ms;
+  sluice_http_endpoint_init (&self->http, base_url, api_key, connect_timeout_ms);
 
   return SLUICE_PROVIDER (self);
 }

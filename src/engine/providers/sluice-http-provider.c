@@ -17,25 +17,29 @@
 
 typedef struct
 {
-  SluiceHttpTarget    target;     /* borrowed; the task holds the provider */
-  SoupMessage        *message;
-  SluiceProviderCall *call;
-  GCancellable       *cancellable;  /* ours: cancelled by the caller's */
-  GCancellable       *outer;
-  gulong              outer_id;
-  GInputStream       *body;
-  GByteArray         *buffer;
-  SluiceSseParser    *parser;
-  SluiceWireStream    stream;
-  GString            *delta;
-  GError             *stream_error;
-  gint64              start_us;
-  gsize               n_bytes;
-  guint               status;
-  GSource            *connect_timeout;
-  gboolean            connect_timed_out;
-  gboolean            streaming;
-  gboolean            raw_json;   /* answer the parsed body, not a completion */
+  /* borrowed: the task holds the provider, which holds all three */
+  const SluiceHttpEndpoint *endpoint;
+  const SluiceWireFormat   *format;
+  const char               *provider_name;
+
+  SoupMessage              *message;
+  SluiceProviderCall       *call;
+  GCancellable             *cancellable;  /* ours: cancelled by the caller's */
+  GCancellable             *outer;
+  gulong                    outer_id;
+  GInputStream             *body;
+  GByteArray               *buffer;
+  SluiceSseParser          *parser;
+  SluiceWireStream          stream;
+  GString                  *delta;
+  GError                   *stream_error;
+  gint64                    start_us;
+  gsize                     n_bytes;
+  guint                     status;
+  GSource                  *connect_timeout;
+  gboolean                  connect_timed_out;
+  gboolean                  streaming;
+  gboolean                  raw_json;   /* answer the parsed body, not a completion */
 } HttpState;
 
 static void
@@ -74,8 +78,8 @@ http_state_free (HttpState *state)
   g_free (state);
 }
 
-SoupSession *
-sluice_http_provider_new_session (void)
+static SoupSession *
+new_session (void)
 {
   /* No I/O timeout: a long generation may be silent for minutes. The call's
    * total timeout and our own connect timeout bound the wait instead. */
@@ -87,18 +91,18 @@ sluice_http_provider_new_session (void)
                                         NULL);
 }
 
-SoupMessage *
-sluice_http_provider_new_message (const char *url,
-                                  JsonNode   *body,
-                                  gboolean    stream)
+static SoupMessage *
+new_message (const char *url,
+             JsonNode   *body,
+             gboolean    stream)
 {
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gsize len = 0;
   char *json;
 
-  g_return_val_if_fail (url != NULL, NULL);
-  g_return_val_if_fail (body != NULL, NULL);
+  g_assert (url != NULL);
+  g_assert (body != NULL);
 
   message = soup_message_new (SOUP_METHOD_POST, url);
   if (message == NULL)
@@ -121,10 +125,10 @@ sluice_http_provider_new_message (const char *url,
   return g_steal_pointer (&message);
 }
 
-char *
-sluice_http_provider_build_url (const char *base_url,
-                                const char *default_base,
-                                const char *path)
+static char *
+build_url (const char *base_url,
+           const char *default_base,
+           const char *path)
 {
   g_autofree char *base = g_strdup (base_url != NULL && *base_url != '\0'
                                       ? base_url : default_base);
@@ -136,23 +140,6 @@ sluice_http_provider_build_url (const char *base_url,
   return g_strconcat (base, path, NULL);
 }
 
-/* Provider messages sometimes quote the key they refused. */
-static void
-scrub_secret (GError     *error,
-              const char *secret)
-{
-  g_autofree char *masked = NULL;
-  g_auto(GStrv) parts = NULL;
-
-  if (secret == NULL || *secret == '\0' || strstr (error->message, secret) == NULL)
-    return;
-
-  masked = sluice_wire_mask_key (secret);
-  parts = g_strsplit (error->message, secret, -1);
-  g_free (error->message);
-  error->message = g_strjoinv (masked, parts);
-}
-
 static void
 return_error (GTask  *task,
               GError *error)
@@ -161,10 +148,10 @@ return_error (GTask  *task,
 
   if (error->domain == SLUICE_PROVIDER_ERROR)
     {
-      scrub_secret (error, state->target.secret);
-      g_prefix_error (&error, "%s: ", state->target.provider_name);
+      sluice_wire_scrub_secret (error, state->endpoint->api_key);
+      g_prefix_error (&error, "%s: ", state->provider_name);
     }
-  g_debug ("%s: call failed: %s", state->target.provider_name, error->message);
+  g_debug ("%s: call failed: %s", state->provider_name, error->message);
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -178,7 +165,7 @@ return_network_error (GTask        *task,
   if (state->connect_timed_out)
     return_error (task, g_error_new (SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_TIMEOUT,
                                      "could not connect within %u ms",
-                                     state->target.connect_timeout_ms));
+                                     state->endpoint->connect_timeout_ms));
   else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return_error (task, g_error_copy (cause));
   else if (state->streaming)
@@ -223,8 +210,8 @@ on_sse_event (const SluiceSseEvent *event,
     return FALSE;
 
   g_string_truncate (state->delta, 0);
-  if (!state->target.format->stream_event (&state->stream, event, state->delta,
-                                           &state->stream_error))
+  if (!state->format->stream_event (&state->stream, event, state->delta,
+                                    &state->stream_error))
     return FALSE;
 
   if (state->delta->len > 0)
@@ -304,7 +291,7 @@ finish_body (GTask *task)
       return;
     }
 
-  completion = state->target.format->parse_response (root, &error);
+  completion = state->format->parse_response (root, &error);
   /* Asked for a stream, got a plain answer: deliver it as one delta. */
   if (completion != NULL && state->call->stream && state->call->on_delta != NULL
       && *completion->content != '\0')
@@ -385,30 +372,6 @@ read_next (GTask *task)
                                    state->cancellable, on_read, task);
 }
 
-static void
-capture_headers (HttpState *state)
-{
-  static const char * const requests[] = {
-    "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining", NULL
-  };
-  static const char * const tokens[] = {
-    "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining", NULL
-  };
-  SoupMessageHeaders *headers = soup_message_get_response_headers (state->message);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  gint64 value;
-
-  value = sluice_wire_parse_retry_after (headers, now);
-  if (value >= 0)
-    state->call->retry_after_ms = value;
-  value = sluice_wire_parse_remaining (headers, requests);
-  if (value >= 0)
-    state->call->ratelimit_remaining_requests = value;
-  value = sluice_wire_parse_remaining (headers, tokens);
-  if (value >= 0)
-    state->call->ratelimit_remaining_tokens = value;
-}
-
 static gboolean
 is_event_stream (SoupMessage *message)
 {
@@ -437,7 +400,8 @@ on_sent (GObject      *object,
     }
 
   state->status = soup_message_get_status (state->message);
-  capture_headers (state);
+  sluice_wire_read_limits (soup_message_get_response_headers (state->message),
+                           state->call);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (state->status))
     {
@@ -475,11 +439,11 @@ on_network_event (SoupMessage        *message,
 {
   HttpState *state = user_data;
 
-  if (event == G_SOCKET_CLIENT_RESOLVING && state->target.connect_timeout_ms > 0
+  if (event == G_SOCKET_CLIENT_RESOLVING && state->endpoint->connect_timeout_ms > 0
       && state->connect_timeout == NULL && !state->connect_timed_out)
     {
       /* On the engine's context, which is thread-default here. */
-      state->connect_timeout = g_timeout_source_new (state->target.connect_timeout_ms);
+      state->connect_timeout = g_timeout_source_new (state->endpoint->connect_timeout_ms);
       g_source_set_callback (state->connect_timeout, on_connect_timeout, state, NULL);
       g_source_attach (state->connect_timeout, g_main_context_get_thread_default ());
     }
@@ -495,24 +459,23 @@ on_outer_cancelled (GCancellable *outer,
 }
 
 static void
-send (gpointer                source_object,
-      const SluiceHttpTarget *target,
-      SoupMessage            *message,
-      SluiceProviderCall     *call,
-      gboolean                raw_json,
-      GCancellable           *cancellable,
-      GAsyncReadyCallback     callback,
-      gpointer                user_data)
+send (SluiceProvider           *provider,
+      const SluiceHttpEndpoint *endpoint,
+      const SluiceWireFormat   *format,
+      SoupMessage              *message,
+      SluiceProviderCall       *call,
+      gboolean                  raw_json,
+      GCancellable             *cancellable,
+      GAsyncReadyCallback       callback,
+      gpointer                  user_data)
 {
   GTask *task;
   HttpState *state;
 
-  g_return_if_fail (target != NULL && target->session != NULL);
-  g_return_if_fail (SOUP_IS_MESSAGE (message));
-  g_return_if_fail (call != NULL);
-
   state = g_new0 (HttpState, 1);
-  state->target = *target;
+  state->endpoint = endpoint;
+  state->format = format;
+  state->provider_name = sluice_provider_get_name (provider);
   state->message = g_object_ref (message);
   state->call = call;
   state->raw_json = raw_json;
@@ -521,8 +484,8 @@ send (gpointer                source_object,
   state->start_us = g_get_monotonic_time ();
   sluice_wire_stream_init (&state->stream);
 
-  task = g_task_new (source_object, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sluice_http_provider_send_async);
+  task = g_task_new (provider, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sluice_http_provider_complete_async);
   g_task_set_task_data (task, state, (GDestroyNotify) http_state_free);
 
   if (cancellable != NULL)
@@ -535,76 +498,194 @@ send (gpointer                source_object,
     }
   g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), state);
 
-  soup_session_send_async (target->session, message, G_PRIORITY_DEFAULT,
+  soup_session_send_async (endpoint->session, message, G_PRIORITY_DEFAULT,
                            state->cancellable, on_sent, task);
 }
 
-/**
- * sluice_http_provider_send_async:
- * @source_object: the provider
- * @target: where and how to send; its pointers must outlive the call
- * @message: the POST to send
- * @call: the call, whose outputs are filled in
- * @cancellable: (nullable): cancels the call and closes its connection
- * @callback: called when done
- * @user_data: for @callback
- *
- * Sends @message and reads the answer in the wire format of @target.
- */
-void
-sluice_http_provider_send_async (gpointer                source_object,
-                                 const SluiceHttpTarget *target,
-                                 SoupMessage            *message,
-                                 SluiceProviderCall     *call,
-                                 GCancellable           *cancellable,
-                                 GAsyncReadyCallback     callback,
-                                 gpointer                user_data)
+/* The POST of @call in @dialect, with the dialect's headers: a completion,
+ * or for @embed the embedding of the call's inputs. NULL with @error set
+ * when the base URL is no URL. */
+static SoupMessage *
+new_call_message (SluiceProvider           *provider,
+                  const SluiceHttpEndpoint *endpoint,
+                  const SluiceHttpDialect  *dialect,
+                  SluiceProviderCall       *call,
+                  gboolean                  embed,
+                  GError                  **error)
 {
-  send (source_object, target, message, call, FALSE, cancellable, callback, user_data);
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  const char *model = call->upstream_model;
+  SoupMessage *message;
+
+  if (model == NULL && !embed)
+    model = sluice_request_get_model (call->request);
+  if (model == NULL)
+    model = "";
+  if (embed)
+    {
+      path = dialect->embed_path (model, g_strv_length (call->inputs));
+      body = dialect->build_embed (model, (const char * const *) call->inputs,
+                                   call->dimensions);
+    }
+  else
+    {
+      path = dialect->complete_path (model, call->stream);
+      body = dialect->build_request (call->request, model, call->stream);
+    }
+
+  url = build_url (endpoint->base_url, dialect->default_base_url, path);
+  message = new_message (url, body, call->stream);
+  if (message == NULL)
+    {
+      g_set_error (error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
+                   "%s: invalid base URL “%s”",
+                   sluice_provider_get_name (provider), url);
+      return NULL;
+    }
+  dialect->add_headers (soup_message_get_request_headers (message), endpoint->api_key);
+
+  return message;
 }
 
-/**
- * sluice_http_provider_send_json_async:
- *
- * Like sluice_http_provider_send_async(), for calls whose answer is not a
- * completion (embeddings): the result is the parsed JSON body of a
- * successful answer. Errors are mapped and scrubbed the same way.
- */
+/* Gives @endpoint its own connection pool and copies of the strings. */
 void
-sluice_http_provider_send_json_async (gpointer                source_object,
-                                      const SluiceHttpTarget *target,
-                                      SoupMessage            *message,
-                                      SluiceProviderCall     *call,
-                                      GCancellable           *cancellable,
-                                      GAsyncReadyCallback     callback,
-                                      gpointer                user_data)
+sluice_http_endpoint_init (SluiceHttpEndpoint *endpoint,
+                           const char         *base_url,
+                           const char         *api_key,
+                           guint               connect_timeout_ms)
 {
-  g_return_if_fail (call != NULL && !call->stream);
+  g_return_if_fail (endpoint != NULL);
 
-  send (source_object, target, message, call, TRUE, cancellable, callback, user_data);
+  endpoint->session = new_session ();
+  endpoint->base_url = g_strdup (base_url);
+  endpoint->api_key = g_strdup (api_key);
+  endpoint->connect_timeout_ms = connect_timeout_ms;
 }
 
-/**
- * sluice_http_provider_send_json_finish:
- *
- * Returns: (transfer full): the answer's JSON, or %NULL with @error set
- */
-JsonNode *
-sluice_http_provider_send_json_finish (GAsyncResult  *result,
-                                       GError       **error)
+/* Zeroes the key before letting it go. */
+void
+sluice_http_endpoint_clear (SluiceHttpEndpoint *endpoint)
+{
+  g_return_if_fail (endpoint != NULL);
+
+  if (endpoint->api_key != NULL)
+    explicit_bzero (endpoint->api_key, strlen (endpoint->api_key));
+  g_clear_pointer (&endpoint->api_key, g_free);
+  g_clear_pointer (&endpoint->base_url, g_free);
+  g_clear_object (&endpoint->session);
+}
+
+/* Builds the completion request of @call in @dialect, sends it to
+ * @endpoint (which @provider holds) and reads the answer, whole or streamed.
+ * @cancellable also closes the call's connection. */
+void
+sluice_http_provider_complete_async (SluiceProvider           *provider,
+                                     const SluiceHttpEndpoint *endpoint,
+                                     const SluiceHttpDialect  *dialect,
+                                     SluiceProviderCall       *call,
+                                     GCancellable             *cancellable,
+                                     GAsyncReadyCallback       callback,
+                                     gpointer                  user_data)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (SLUICE_IS_PROVIDER (provider));
+  g_return_if_fail (endpoint != NULL && dialect != NULL && call != NULL);
+
+  message = new_call_message (provider, endpoint, dialect, call, FALSE, &error);
+  if (message == NULL)
+    {
+      g_task_report_error (provider, callback, user_data,
+                           sluice_http_provider_complete_async, error);
+      return;
+    }
+
+  send (provider, endpoint, dialect->format, message, call, FALSE,
+        cancellable, callback, user_data);
+}
+
+SluiceCompletion *
+sluice_http_provider_complete_finish (SluiceProvider  *provider,
+                                      GAsyncResult    *result,
+                                      GError         **error)
 {
   g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, sluice_http_provider_complete_async),
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-SluiceCompletion *
-sluice_http_provider_send_finish (GAsyncResult  *result,
-                                  GError       **error)
+static void
+on_embed_sent (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, sluice_http_provider_send_async),
-                        NULL);
+  g_autoptr(GTask) task = user_data;
+  const SluiceHttpDialect *dialect = g_task_get_task_data (task);
+  g_autoptr(JsonNode) root = NULL;
+  GError *error = NULL;
+  SluiceEmbeddings *embeddings;
+
+  root = g_task_propagate_pointer (G_TASK (result), &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  embeddings = dialect->parse_embed (root, &error);
+  if (embeddings == NULL)
+    {
+      g_prefix_error (&error, "%s: ", sluice_provider_get_name (SLUICE_PROVIDER (object)));
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, embeddings, (GDestroyNotify) sluice_embeddings_unref);
+}
+
+/* The same for the embedding call @call; @dialect must have embeddings.
+ * Errors are mapped and scrubbed the same way. */
+void
+sluice_http_provider_embed_async (SluiceProvider           *provider,
+                                  const SluiceHttpEndpoint *endpoint,
+                                  const SluiceHttpDialect  *dialect,
+                                  SluiceProviderCall       *call,
+                                  GCancellable             *cancellable,
+                                  GAsyncReadyCallback       callback,
+                                  gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (SLUICE_IS_PROVIDER (provider));
+  g_return_if_fail (endpoint != NULL && dialect != NULL && dialect->parse_embed != NULL);
+  g_return_if_fail (call != NULL && !call->stream);
+
+  task = g_task_new (provider, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sluice_http_provider_embed_async);
+  g_task_set_task_data (task, (gpointer) dialect, NULL);
+
+  message = new_call_message (provider, endpoint, dialect, call, TRUE, &error);
+  if (message == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  send (provider, endpoint, dialect->format, message, call, TRUE,
+        cancellable, on_embed_sent, g_steal_pointer (&task));
+}
+
+SluiceEmbeddings *
+sluice_http_provider_embed_finish (SluiceProvider  *provider,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -62,12 +62,24 @@ G_DEFINE_BOXED_TYPE (SluiceMockBehaviour, sluice_mock_behaviour,
 
 static const char *answer_names[] = { "echo", "canned", "lorem" };
 
-static const char *lorem_words[] = {
-  "the", "gateway", "routes", "each", "request", "to", "a", "model", "that",
-  "answers", "within", "its", "budget", "and", "caches", "what", "it", "can",
-  "latency", "stays", "low", "while", "providers", "fail", "over", "cleanly",
-  "tokens", "are", "counted", "before", "they", "are", "spent", "so", "limits",
-  "hold", "under", "load", "every", "step", "is", "traced",
+/* The "lorem" answer: plausible sentences, so a demo reads like one. */
+static const char *lorem_sentences[] = {
+  "The gateway routes each request to the cheapest chain that meets its quality bar.",
+  "Tokens are counted before they are spent, so a budget holds under load.",
+  "When a provider fails, the breaker opens and the next model of the chain answers.",
+  "Repeated questions are answered from the cache at no cost.",
+  "Every step of the request is written to its trace.",
+  "Latency stays low because slow models are raced or skipped.",
+  "Retries are limited to a small share of the traffic, so an outage never multiplies it.",
+  "The ledger keeps one committed row per request.",
+  "Limits are shared across instances through Redis.",
+  "A stale answer is better than none when every provider is down.",
+  "Routing rules send simple tasks to small models and hard ones to frontier models.",
+  "Quality is scored on a sample of answers and drift is watched day by day.",
+  "Deprecated models are replaced before their retirement date.",
+  "Each provider's rate-limit headers tighten the limits the gateway enforces.",
+  "Costs are settled with the usage the provider reported.",
+  "Deferred requests wait in a queue until a provider recovers.",
 };
 
 void
@@ -649,26 +661,16 @@ make_lorem (GRand  *rand,
             gint64  n_tokens)
 {
   GString *out = g_string_new (NULL);
-  gint64 n_words = MAX (1, n_tokens * 3 / 4);
 
-  for (gint64 i = 0; i < n_words; i++)
+  /* About four characters a token: sentences until the target is met. */
+  while ((gint64) out->len < MAX (n_tokens, 1) * 4)
     {
-      const char *word = lorem_words[g_rand_int_range (rand, 0, G_N_ELEMENTS (lorem_words))];
+      const char *sentence = lorem_sentences[g_rand_int_range (rand, 0, G_N_ELEMENTS (lorem_sentences))];
 
-      if (i == 0)
-        {
-          g_string_append_unichar (out, g_unichar_toupper (word[0]));
-          g_string_append (out, word + 1);
-        }
-      else
-        {
-          g_string_append_c (out, ' ');
-          g_string_append (out, word);
-        }
-      if (i % 12 == 11 && i + 1 < n_words)
-        g_string_append_c (out, '.');
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, sentence);
     }
-  g_string_append_c (out, '.');
   return g_string_free (out, FALSE);
 }
 

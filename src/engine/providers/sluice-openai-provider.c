@@ -19,14 +19,13 @@
 
 #define DEFAULT_BASE_URL "https://api.openai.com/v1"
 
+#define EMBED_MAX_BATCH 2048  /* inputs in one call to /embeddings */
+
 struct _SluiceOpenaiProvider
 {
-  SluiceProvider  parent_instance;
+  SluiceProvider      parent_instance;
 
-  SoupSession    *session;
-  char           *base_url;
-  char           *api_key;
-  guint           connect_timeout_ms;
+  SluiceHttpEndpoint  http;
 };
 
 G_DEFINE_FINAL_TYPE (SluiceOpenaiProvider, sluice_openai_provider, SLUICE_TYPE_PROVIDER)
@@ -171,7 +170,6 @@ openai_stream_event (SluiceWireStream      *stream,
                      GError               **error)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) parse_error = NULL;
   JsonObject *object;
   JsonObject *choice;
   const char *text;
@@ -184,14 +182,9 @@ openai_stream_event (SluiceWireStream      *stream,
       return TRUE;
     }
 
-  root = sluice_wire_parse_json (event->data, -1, &parse_error);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED,
-                   "could not parse a stream event: %s",
-                   parse_error != NULL ? parse_error->message : "not an object");
-      return FALSE;
-    }
+  root = sluice_wire_parse_event (event, error);
+  if (root == NULL)
+    return FALSE;
 
   object = json_node_get_object (root);
   if (json_object_has_member (object, "error"))
@@ -227,19 +220,44 @@ const SluiceWireFormat sluice_wire_openai = {
 
 /* The provider */
 
+static char *
+openai_complete_path (const char *model,
+                      gboolean    stream)
+{
+  return g_strdup ("/chat/completions");
+}
+
+static char *
+openai_embed_path (const char *model,
+                   guint       n_inputs)
+{
+  return g_strdup ("/embeddings");
+}
+
+/* Local servers take no key. */
 static void
-add_auth (SluiceOpenaiProvider *self,
-          SoupMessage          *message)
+openai_add_headers (SoupMessageHeaders *headers,
+                    const char         *api_key)
 {
   g_autofree char *auth = NULL;
 
-  if (self->api_key == NULL || *self->api_key == '\0')
+  if (api_key == NULL || *api_key == '\0')
     return;
-  auth = g_strconcat ("Bearer ", self->api_key, NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (message),
-                                "Authorization", auth);
+  auth = g_strconcat ("Bearer ", api_key, NULL);
+  soup_message_headers_replace (headers, "Authorization", auth);
   explicit_bzero (auth, strlen (auth));
 }
+
+static const SluiceHttpDialect openai_dialect = {
+  .format = &sluice_wire_openai,
+  .default_base_url = DEFAULT_BASE_URL,
+  .complete_path = openai_complete_path,
+  .build_request = sluice_wire_openai_build_request,
+  .add_headers = openai_add_headers,
+  .embed_path = openai_embed_path,
+  .build_embed = sluice_wire_openai_build_embed,
+  .parse_embed = sluice_wire_openai_parse_embed,
+};
 
 static void
 sluice_openai_provider_complete_async (SluiceProvider      *provider,
@@ -249,74 +267,9 @@ sluice_openai_provider_complete_async (SluiceProvider      *provider,
                                        gpointer             user_data)
 {
   SluiceOpenaiProvider *self = SLUICE_OPENAI_PROVIDER (provider);
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *url = NULL;
-  SluiceHttpTarget target = { 0, };
-  const char *model;
 
-  model = call->upstream_model != NULL ? call->upstream_model
-                                       : sluice_request_get_model (call->request);
-  url = sluice_http_provider_build_url (self->base_url, DEFAULT_BASE_URL, "/chat/completions");
-  body = sluice_wire_openai_build_request (call->request, model != NULL ? model : "",
-                                           call->stream);
-  message = sluice_http_provider_new_message (url, body, call->stream);
-  if (message == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, sluice_http_provider_send_async,
-                               SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
-                               "%s: invalid base URL “%s”",
-                               sluice_provider_get_name (provider), url);
-      return;
-    }
-
-  add_auth (self, message);
-
-  target.session = self->session;
-  target.format = &sluice_wire_openai;
-  target.provider_name = sluice_provider_get_name (provider);
-  target.secret = self->api_key;
-  target.connect_timeout_ms = self->connect_timeout_ms;
-  sluice_http_provider_send_async (self, &target, message, call, cancellable,
-                                   callback, user_data);
-}
-
-static SluiceCompletion *
-sluice_openai_provider_complete_finish (SluiceProvider  *provider,
-                                        GAsyncResult    *result,
-                                        GError         **error)
-{
-  return sluice_http_provider_send_finish (result, error);
-}
-
-/* Embeddings: POST /embeddings; OpenAI takes up to 2048 inputs a call. */
-
-#define EMBED_MAX_BATCH 2048
-
-static void
-embed_sent_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  GError *error = NULL;
-  SluiceEmbeddings *embeddings;
-
-  root = sluice_http_provider_send_json_finish (result, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  embeddings = sluice_wire_openai_parse_embed (root, &error);
-  if (embeddings == NULL)
-    {
-      g_prefix_error (&error, "%s: ", sluice_provider_get_name (SLUICE_PROVIDER (object)));
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, embeddings, (GDestroyNotify) sluice_embeddings_unref);
+  sluice_http_provider_complete_async (provider, &self->http, &openai_dialect, call,
+                                       cancellable, callback, user_data);
 }
 
 static void
@@ -327,41 +280,9 @@ sluice_openai_provider_embed_async (SluiceProvider      *provider,
                                     gpointer             user_data)
 {
   SluiceOpenaiProvider *self = SLUICE_OPENAI_PROVIDER (provider);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(SoupMessage) message = NULL;
-  g_autofree char *url = NULL;
-  SluiceHttpTarget target = { 0, };
 
-  g_task_set_source_tag (task, sluice_openai_provider_embed_async);
-  url = sluice_http_provider_build_url (self->base_url, DEFAULT_BASE_URL, "/embeddings");
-  body = sluice_wire_openai_build_embed (call->upstream_model != NULL ? call->upstream_model : "",
-                                         (const char * const *) call->inputs, call->dimensions);
-  message = sluice_http_provider_new_message (url, body, FALSE);
-  if (message == NULL)
-    {
-      g_task_return_new_error (task, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_BAD_REQUEST,
-                               "%s: invalid base URL “%s”",
-                               sluice_provider_get_name (provider), url);
-      return;
-    }
-  add_auth (self, message);
-
-  target.session = self->session;
-  target.format = &sluice_wire_openai;
-  target.provider_name = sluice_provider_get_name (provider);
-  target.secret = self->api_key;
-  target.connect_timeout_ms = self->connect_timeout_ms;
-  sluice_http_provider_send_json_async (self, &target, message, call, cancellable,
-                                        embed_sent_cb, g_steal_pointer (&task));
-}
-
-static SluiceEmbeddings *
-sluice_openai_provider_embed_finish (SluiceProvider  *provider,
-                                     GAsyncResult    *result,
-                                     GError         **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  sluice_http_provider_embed_async (provider, &self->http, &openai_dialect, call,
+                                    cancellable, callback, user_data);
 }
 
 static void
@@ -369,22 +290,9 @@ sluice_openai_provider_finalize (GObject *object)
 {
   SluiceOpenaiProvider *self = (SluiceOpenaiProvider *) object;
 
-  if (self->api_key != NULL)
-    explicit_bzero (self->api_key, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
-  g_clear_pointer (&self->base_url, g_free);
+  sluice_http_endpoint_clear (&self->http);
 
   G_OBJECT_CLASS (sluice_openai_provider_parent_class)->finalize (object);
-}
-
-static void
-sluice_openai_provider_dispose (GObject *object)
-{
-  SluiceOpenaiProvider *self = (SluiceOpenaiProvider *) object;
-
-  g_clear_object (&self->session);
-
-  G_OBJECT_CLASS (sluice_openai_provider_parent_class)->dispose (object);
 }
 
 static void
@@ -393,20 +301,18 @@ sluice_openai_provider_class_init (SluiceOpenaiProviderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   SluiceProviderClass *provider_class = SLUICE_PROVIDER_CLASS (klass);
 
-  object_class->dispose = sluice_openai_provider_dispose;
   object_class->finalize = sluice_openai_provider_finalize;
 
   provider_class->complete_async = sluice_openai_provider_complete_async;
-  provider_class->complete_finish = sluice_openai_provider_complete_finish;
+  provider_class->complete_finish = sluice_http_provider_complete_finish;
   provider_class->embed_async = sluice_openai_provider_embed_async;
-  provider_class->embed_finish = sluice_openai_provider_embed_finish;
+  provider_class->embed_finish = sluice_http_provider_embed_finish;
   provider_class->embed_max_batch = EMBED_MAX_BATCH;
 }
 
 static void
 sluice_openai_provider_init (SluiceOpenaiProvider *self)
 {
-  self->session = sluice_http_provider_new_session ();
 }
 
 /**
@@ -432,9 +338,7 @@ sluice_openai_provider_new (const char *name,
                        "name", name,
                        "kind", SLUICE_PROVIDER_KIND_OPENAI,
                        NULL);
-  self->base_url = g_strdup (base_url);
-  self->api_key = g_strdup (api_key);
-  self->connect_timeout_ms = connect_timeout_ms;
+  sluice_http_endpoint_init (&self->http, base_url, api_key, connect_timeout_ms);
 
   return SLUICE_PROVIDER (self);
 }

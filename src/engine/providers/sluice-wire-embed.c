@@ -16,9 +16,10 @@
  * resembles closely enough to read as well) and Gemini's embedContent and
  * batchEmbedContents. */
 
-static void
-add_text_parts (JsonBuilder *builder,
-                const char  *text)
+/* Gemini's content: { "parts": [ { "text": @text } ] } */
+void
+sluice_wire_gemini_add_text_parts (JsonBuilder *builder,
+                                   const char  *text)
 {
   json_builder_set_member_name (builder, "parts");
   json_builder_begin_array (builder);
@@ -204,7 +205,7 @@ add_gemini_request (JsonBuilder *builder,
     }
   json_builder_set_member_name (builder, "content");
   json_builder_begin_object (builder);
-  add_text_parts (builder, text);
+  sluice_wire_gemini_add_text_parts (builder, text);
   json_builder_end_object (builder);
   if (dimensions > 0)
     {

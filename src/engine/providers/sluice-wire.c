@@ -382,6 +382,27 @@ sluice_wire_get_array (JsonObject *object,
   return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+/* One stream event's data as JSON, or NULL with @error set (a malformed
+ * answer) when it is no JSON object. */
+JsonNode *
+sluice_wire_parse_event (const SluiceSseEvent  *event,
+                         GError               **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  root = sluice_wire_parse_json (event->data, -1, &parse_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED,
+                   "could not parse a stream event: %s",
+                   parse_error != NULL ? parse_error->message : "not an object");
+      return NULL;
+    }
+
+  return g_steal_pointer (&root);
+}
+
 static gboolean
 parse_number (const char *text,
               double     *out)
@@ -467,4 +488,46 @@ sluice_wire_mask_key (const char *key)
     return g_strdup ("…");
 
   return g_strdup_printf ("%.3s…%s", key, key + len - 4);
+}
+
+/* Provider messages sometimes quote the key they refused. */
+void
+sluice_wire_scrub_secret (GError     *error,
+                          const char *secret)
+{
+  g_autofree char *masked = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (secret == NULL || *secret == '\0' || strstr (error->message, secret) == NULL)
+    return;
+
+  masked = sluice_wire_mask_key (secret);
+  parts = g_strsplit (error->message, secret, -1);
+  g_free (error->message);
+  error->message = g_strjoinv (masked, parts);
+}
+
+/* Fills in what the response headers say of @call's rate limits. */
+void
+sluice_wire_read_limits (SoupMessageHeaders *headers,
+                         SluiceProviderCall *call)
+{
+  static const char * const requests[] = {
+    "x-ratelimit-remaining-requests", "anthropic-ratelimit-requests-remaining", NULL
+  };
+  static const char * const tokens[] = {
+    "x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining", NULL
+  };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gint64 value;
+
+  value = sluice_wire_parse_retry_after (headers, now);
+  if (value >= 0)
+    call->retry_after_ms = value;
+  value = sluice_wire_parse_remaining (headers, requests);
+  if (value >= 0)
+    call->ratelimit_remaining_requests = value;
+  value = sluice_wire_parse_remaining (headers, tokens);
+  if (value >= 0)
+    call->ratelimit_remaining_tokens = value;
 }

@@ -61,6 +61,8 @@ JsonNode *sluice_wire_anthropic_build_request (SluiceRequest *request,
                                                const char    *model,
                                                gboolean       stream);
 JsonNode *sluice_wire_gemini_build_request    (SluiceRequest *request);
+void      sluice_wire_gemini_add_text_parts   (JsonBuilder   *builder,
+                                               const char    *text);
 
 #define SLUICE_WIRE_ANTHROPIC_DEFAULT_MAX_TOKENS 1024
 
@@ -103,6 +105,8 @@ JsonObject       *sluice_wire_get_object         (JsonObject         *object,
                                                   const char         *member);
 JsonArray        *sluice_wire_get_array          (JsonObject         *object,
                                                   const char         *member);
+JsonNode         *sluice_wire_parse_event        (const SluiceSseEvent *event,
+                                                  GError              **error);
 
 /* Response headers. */
 gint64            sluice_wire_parse_retry_after  (SoupMessageHeaders *headers,
@@ -110,5 +114,9 @@ gint64            sluice_wire_parse_retry_after  (SoupMessageHeaders *headers,
 gint64            sluice_wire_parse_remaining    (SoupMessageHeaders *headers,
                                                   const char * const *names);
 char             *sluice_wire_mask_key           (const char         *key);
+void              sluice_wire_scrub_secret       (GError             *error,
+                                                  const char         *secret);
+void              sluice_wire_read_limits        (SoupMessageHeaders *headers,
+                                                  SluiceProviderCall *call);
 
 G_END_DECLS

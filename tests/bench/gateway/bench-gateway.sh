@@ -15,7 +15,8 @@
 #    straight to the same kind of nginx mock, then through sluiced; the added
 #    p50/p99 is the difference.
 # Environment: DURATION (6), WARMUP (2), CONNS ("1 16 64"), SCENARIOS,
-# PORTKEY (1), RATE (1000), FIXED_S (10); anything else peer-gateway.sh reads.
+# PORTKEY (1), RATE (1000), FIXED_S (10), PEER=0 (skip part 1); anything else
+# peer-gateway.sh reads.
 set -euo pipefail
 
 SLUICED=${1:?usage: bench-gateway.sh SLUICED BENCH_FIXED_RATE}
@@ -58,6 +59,7 @@ cat > "$T/config.in" <<'JSON'
 JSON
 HEADERS=$'x-sluice-task: classification\nCache-Control: no-store\nx-sluice-user: bench'
 
+if [ "${PEER:-1}" != 0 ]; then
 echo "== 1. peer-gateway.sh: direct, Portkey and sluiced (DURATION=$DURATION WARMUP=$WARMUP)"
 GATEWAY_NAME=sluiced \
 GATEWAY_CMD="sed 's|@UP@|@UPSTREAM@|' $T/config.in > $T/config-@SCENARIO@.json && rm -f $T/@SCENARIO@.db* && exec $SLUICED --listen 127.0.0.1:@PORT@ --config $T/config-@SCENARIO@.json --db $T/@SCENARIO@.db" \
@@ -65,13 +67,15 @@ GATEWAY_URL='http://127.0.0.1:@PORT@/v1/chat/completions' \
 GATEWAY_HEADERS="$HEADERS" \
 RESULTS_DIR="$T/peer" \
   "$SHARED/peer-gateway.sh" 2>&1 | grep -v '^\[bench' || true
+fi
 
 echo
 echo "== 2. fixed rate: $RATE req/s for $FIXED_S s, open loop, direct vs through sluiced"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 NGINX_PORT=$(free_port)
 mkdir -p "$T/nginx"
-sed -n '/location = \/v1\/chat\/completions/,/}/p' "$SHARED/mock-upstream.nginx.conf.in" > "$T/location"
+# The peer harness's fast answer (the line after its location), verbatim.
+RETURN=$(sed -n '/location = \/v1\/chat\/completions/{n;p;q}' "$SHARED/mock-upstream.nginx.conf.in")
 cat > "$T/nginx/nginx.conf" <<CONF
 daemon off;
 worker_processes 1;
@@ -90,7 +94,9 @@ http {
   server {
     listen 127.0.0.1:$NGINX_PORT;
     default_type application/json;
-$(cat "$T/location")
+    location = /v1/chat/completions {
+$RETURN
+    }
   }
 }
 CONF

@@ -471,3 +471,48 @@ sluice_test_call_new (const char *model,
 
   return call;
 }
+
+/* Before any test: the isolated XDG dirs hold no GSettings schemas, which
+ * the GNOME proxy resolver module would abort on. */
+void
+sluice_test_fixture_init (int    *argc,
+                          char ***argv)
+{
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+}
+
+/* A server, and a provider named @name whose base URL is the server's
+ * followed by @path. */
+void
+sluice_test_fixture_setup (SluiceTestFixture     *f,
+                           SluiceTestProviderNew  provider_new,
+                           const char            *name,
+                           const char            *path,
+                           const char            *api_key)
+{
+  g_autofree char *base = NULL;
+
+  f->server = sluice_test_server_new ();
+  base = g_strconcat (sluice_test_server_get_url (f->server), path, NULL);
+  f->provider = provider_new (name, base, api_key, 5000);
+}
+
+void
+sluice_test_fixture_teardown (SluiceTestFixture *f,
+                              gconstpointer      data)
+{
+  sluice_test_result_clear (&f->result);
+  g_clear_object (&f->provider);
+  g_clear_pointer (&f->server, sluice_test_server_free);
+}
+
+/* Scripts @reply and makes @call to the fixture's provider. */
+void
+sluice_test_fixture_run (SluiceTestFixture     *f,
+                         const SluiceTestReply *reply,
+                         SluiceProviderCall    *call)
+{
+  sluice_test_server_push (f->server, reply);
+  sluice_test_run_call (f->provider, call, NULL, &f->result);
+}

@@ -85,4 +85,31 @@ void sluice_test_run_call     (SluiceProvider     *provider,
 SluiceProviderCall *sluice_test_call_new (const char *model,
                                           gboolean    stream);
 
+/* The fixture of the HTTP provider tests: a server, a provider of the kind
+ * under test pointed at it, and the result of the last call. */
+typedef SluiceProvider *(*SluiceTestProviderNew) (const char *name,
+                                                  const char *base_url,
+                                                  const char *api_key,
+                                                  guint       connect_timeout_ms);
+
+typedef struct
+{
+  SluiceTestServer *server;
+  SluiceProvider   *provider;
+  SluiceTestResult  result;
+} SluiceTestFixture;
+
+void sluice_test_fixture_init     (int                   *argc,
+                                   char                ***argv);
+void sluice_test_fixture_setup    (SluiceTestFixture     *f,
+                                   SluiceTestProviderNew  provider_new,
+                                   const char            *name,
+                                   const char            *path,
+                                   const char            *api_key);
+void sluice_test_fixture_teardown (SluiceTestFixture     *f,
+                                   gconstpointer          data);
+void sluice_test_fixture_run      (SluiceTestFixture     *f,
+                                   const SluiceTestReply *reply,
+                                   SluiceProviderCall    *call);
+
 G_END_DECLS

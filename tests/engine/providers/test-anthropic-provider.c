@@ -14,40 +14,13 @@
 
 #define KEY "sk-ant-api03-test-0123456789abcdef-QRST"
 
-typedef struct
-{
-  SluiceTestServer *server;
-  SluiceProvider   *provider;
-  SluiceTestResult  result;
-} Fixture;
+typedef SluiceTestFixture Fixture;
 
 static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autofree char *base = NULL;
-
-  f->server = sluice_test_server_new ();
-  base = g_strconcat (sluice_test_server_get_url (f->server), "/v1", NULL);
-  f->provider = sluice_anthropic_provider_new ("claude", base, KEY, 5000);
-}
-
-static void
-teardown (Fixture       *f,
-          gconstpointer  data)
-{
-  sluice_test_result_clear (&f->result);
-  g_clear_object (&f->provider);
-  g_clear_pointer (&f->server, sluice_test_server_free);
-}
-
-static void
-run (Fixture               *f,
-     const SluiceTestReply *reply,
-     SluiceProviderCall    *call)
-{
-  sluice_test_server_push (f->server, reply);
-  sluice_test_run_call (f->provider, call, NULL, &f->result);
+  sluice_test_fixture_setup (f, sluice_anthropic_provider_new, "claude", "/v1", KEY);
 }
 
 static const char * const success_body[] = {
@@ -73,7 +46,7 @@ test_success (Fixture       *f,
   const SluiceTestRequest *request;
   JsonObject *body;
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_no_error (f->result.error);
   g_assert_cmpstr (f->result.completion->content, ==, "Hello there");
   g_assert_cmpstr (f->result.completion->finish_reason, ==, "length");
@@ -138,7 +111,7 @@ test_errors (Fixture       *f,
       SluiceTestReply reply = { error_cases[i].status, .headers = retry, .chunks = chunks };
       g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("claude", FALSE);
 
-      run (f, &reply, call);
+      sluice_test_fixture_run (f, &reply, call);
       g_test_message ("case %u: %s", i, f->result.error->message);
       g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, (gint) error_cases[i].expected);
       g_assert_cmpint (call->retry_after_ms, ==, 3000);
@@ -175,7 +148,7 @@ test_stream (Fixture       *f,
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("claude", TRUE);
   JsonObject *body;
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_no_error (f->result.error);
   g_assert_cmpstr (f->result.completion->content, ==, "Bonjour");
   g_assert_cmpstr (f->result.deltas->str, ==, "Bon|jour");
@@ -200,7 +173,7 @@ test_stream_cut (Fixture       *f,
   SluiceTestReply reply = { 200, "text/event-stream", .chunks = chunks, .chunked = TRUE };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("claude", TRUE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_NETWORK);
   g_assert_nonnull (strstr (f->result.error->message, "stream cut after"));
 }
@@ -218,7 +191,7 @@ test_stream_error_event (Fixture       *f,
   SluiceTestReply reply = { 200, "text/event-stream", .chunks = chunks, .chunked = TRUE };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("claude", TRUE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_OVERLOADED);
   g_assert_nonnull (strstr (f->result.error->message, "Overloaded"));
 }
@@ -234,7 +207,7 @@ test_refusal (Fixture       *f,
   SluiceTestReply reply = { 200, .chunks = chunks };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("claude", FALSE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_CONTENT_FILTER);
 }
 
@@ -246,7 +219,7 @@ test_malformed (Fixture       *f,
   SluiceTestReply reply = { 200, .chunks = chunks };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("claude", FALSE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED);
 }
 
@@ -270,13 +243,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The isolated XDG dirs hold no GSettings schemas, which the GNOME proxy
-   * resolver module would abort on. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  sluice_test_fixture_init (&argc, &argv);
 
 #define ADD(path, func) \
-  g_test_add ("/engine/providers/anthropic/" path, Fixture, NULL, setup, func, teardown)
+  g_test_add ("/engine/providers/anthropic/" path, Fixture, NULL, setup, func, \
+              sluice_test_fixture_teardown)
 
   ADD ("success", test_success);
   ADD ("errors", test_errors);

@@ -14,40 +14,13 @@
 
 #define KEY "AIzaSyTest0123456789abcdefghijkLMNO"
 
-typedef struct
-{
-  SluiceTestServer *server;
-  SluiceProvider   *provider;
-  SluiceTestResult  result;
-} Fixture;
+typedef SluiceTestFixture Fixture;
 
 static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autofree char *base = NULL;
-
-  f->server = sluice_test_server_new ();
-  base = g_strconcat (sluice_test_server_get_url (f->server), "/v1beta", NULL);
-  f->provider = sluice_gemini_provider_new ("gemini", base, KEY, 5000);
-}
-
-static void
-teardown (Fixture       *f,
-          gconstpointer  data)
-{
-  sluice_test_result_clear (&f->result);
-  g_clear_object (&f->provider);
-  g_clear_pointer (&f->server, sluice_test_server_free);
-}
-
-static void
-run (Fixture               *f,
-     const SluiceTestReply *reply,
-     SluiceProviderCall    *call)
-{
-  sluice_test_server_push (f->server, reply);
-  sluice_test_run_call (f->provider, call, NULL, &f->result);
+  sluice_test_fixture_setup (f, sluice_gemini_provider_new, "gemini", "/v1beta", KEY);
 }
 
 static const char * const success_body[] = {
@@ -67,7 +40,7 @@ test_success (Fixture       *f,
   const SluiceTestRequest *request;
   JsonObject *body;
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_no_error (f->result.error);
   g_assert_cmpstr (f->result.completion->content, ==, "Hallo Welt");
   g_assert_cmpstr (f->result.completion->finish_reason, ==, "stop");
@@ -121,7 +94,7 @@ test_errors (Fixture       *f,
       SluiceTestReply reply = { cases[i].status, .chunks = chunks };
       g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gemini-2.5-pro", FALSE);
 
-      run (f, &reply, call);
+      sluice_test_fixture_run (f, &reply, call);
       g_test_message ("case %u: %s", i, f->result.error->message);
       g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, (gint) cases[i].expected);
     }
@@ -149,7 +122,7 @@ test_stream (Fixture       *f,
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("models/gemini-2.0-flash", TRUE);
   const SluiceTestRequest *request;
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_no_error (f->result.error);
   g_assert_cmpstr (f->result.completion->content, ==, "Eins zwei drei");
   g_assert_cmpstr (f->result.deltas->str, ==, "Ein|s zwei| drei");
@@ -172,7 +145,7 @@ test_stream_cut (Fixture       *f,
   SluiceTestReply reply = { 200, "text/event-stream", .chunks = chunks, .chunked = TRUE };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gemini-2.0-flash", TRUE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_NETWORK);
   g_assert_nonnull (strstr (f->result.error->message, "stream cut after"));
   g_assert_cmpstr (f->result.deltas->str, ==, "Ein|s zwei");
@@ -189,7 +162,7 @@ test_blocked (Fixture       *f,
   SluiceTestReply reply = { 200, .chunks = chunks };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gemini-2.0-flash", FALSE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_CONTENT_FILTER);
   g_assert_nonnull (strstr (f->result.error->message, "SAFETY"));
 }
@@ -205,7 +178,7 @@ test_safety_finish (Fixture       *f,
   SluiceTestReply reply = { 200, .chunks = chunks };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gemini-2.0-flash", FALSE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_no_error (f->result.error);
   g_assert_cmpstr (f->result.completion->finish_reason, ==, "content_filter");
   g_assert_cmpstr (f->result.completion->content, ==, "Partial");
@@ -219,7 +192,7 @@ test_malformed (Fixture       *f,
   SluiceTestReply reply = { 200, .chunks = chunks };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gemini-2.0-flash", FALSE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED);
 }
 
@@ -232,7 +205,7 @@ test_timeout (Fixture       *f,
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gemini-2.0-flash", TRUE);
 
   call->timeout_ms = 200;
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_TIMEOUT);
   g_assert_cmpstr (f->result.deltas->str, ==, "Ein");
   g_assert_true (sluice_test_server_wait_closed (f->server, 1));
@@ -242,13 +215,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The isolated XDG dirs hold no GSettings schemas, which the GNOME proxy
-   * resolver module would abort on. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  sluice_test_fixture_init (&argc, &argv);
 
 #define ADD(path, func) \
-  g_test_add ("/engine/providers/gemini/" path, Fixture, NULL, setup, func, teardown)
+  g_test_add ("/engine/providers/gemini/" path, Fixture, NULL, setup, func, \
+              sluice_test_fixture_teardown)
 
   ADD ("success", test_success);
   ADD ("errors", test_errors);

@@ -14,41 +14,14 @@
 
 #define KEY "sk-test-0123456789abcdefWXYZ"
 
-typedef struct
-{
-  SluiceTestServer *server;
-  SluiceProvider   *provider;
-  SluiceTestResult  result;
-} Fixture;
+typedef SluiceTestFixture Fixture;
 
 static void
 setup (Fixture       *f,
        gconstpointer  data)
 {
-  g_autofree char *base = NULL;
-
-  f->server = sluice_test_server_new ();
-  base = g_strconcat (sluice_test_server_get_url (f->server), "/v1/", NULL);
-  f->provider = sluice_openai_provider_new ("openai-test", base, data != NULL ? NULL : KEY,
-                                            5000);
-}
-
-static void
-teardown (Fixture       *f,
-          gconstpointer  data)
-{
-  sluice_test_result_clear (&f->result);
-  g_clear_object (&f->provider);
-  g_clear_pointer (&f->server, sluice_test_server_free);
-}
-
-static void
-run (Fixture               *f,
-     const SluiceTestReply *reply,
-     SluiceProviderCall    *call)
-{
-  sluice_test_server_push (f->server, reply);
-  sluice_test_run_call (f->provider, call, NULL, &f->result);
+  sluice_test_fixture_setup (f, sluice_openai_provider_new, "openai-test", "/v1/",
+                             data != NULL ? NULL : KEY);
 }
 
 static const char * const success_body[] = {
@@ -74,7 +47,7 @@ test_success (Fixture       *f,
   const SluiceTestRequest *request;
   JsonObject *body;
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_no_error (f->result.error);
   g_assert_cmpstr (f->result.completion->content, ==, "Hello!");
   g_assert_cmpstr (f->result.completion->finish_reason, ==, "stop");
@@ -109,7 +82,7 @@ test_no_key (Fixture       *f,
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("llama3.2", FALSE);
   const SluiceTestRequest *request;
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_no_error (f->result.error);
   request = sluice_test_server_get_request (f->server, 0);
   g_assert_null (soup_message_headers_get_one (request->headers, "Authorization"));
@@ -162,7 +135,7 @@ test_errors (Fixture       *f,
       SluiceTestReply reply = { error_cases[i].status, .chunks = chunks };
       g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", FALSE);
 
-      run (f, &reply, call);
+      sluice_test_fixture_run (f, &reply, call);
       g_test_message ("case %u: %s", i, f->result.error->message);
       g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, (gint) error_cases[i].expected);
       g_assert_nonnull (strstr (f->result.error->message, error_cases[i].says));
@@ -182,7 +155,7 @@ test_error_body_capped (Fixture       *f,
   SluiceTestReply reply = { 502, "text/html", .chunks = chunks, .hold = TRUE };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", FALSE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_SERVER);
   g_assert_nonnull (strstr (f->result.error->message, "Upstream failure"));
   g_assert_cmpuint (strlen (f->result.error->message), <, 1000);
@@ -207,7 +180,7 @@ test_retry_after (Fixture       *f,
       SluiceTestReply reply = { 429, .headers = cases[i], .chunks = chunks };
       g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", FALSE);
 
-      run (f, &reply, call);
+      sluice_test_fixture_run (f, &reply, call);
       g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_RATE_LIMITED);
       if (i == 0)
         g_assert_cmpint (call->retry_after_ms, ==, 20000);
@@ -263,7 +236,7 @@ test_stream (Fixture       *f,
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", TRUE);
   JsonObject *body;
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   check_stream_result (f, call);
 
   body = json_node_get_object (sluice_test_server_get_request (f->server, 0)->json);
@@ -292,7 +265,7 @@ test_stream_bytes (Fixture       *f,
   g_ptr_array_add (bytes, NULL);
   reply.chunks = (const char * const *) bytes->pdata;
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   check_stream_result (f, call);
 }
 
@@ -305,7 +278,7 @@ test_stream_cut_clean (Fixture       *f,
   SluiceTestReply reply = { 200, "text/event-stream", .chunks = chunks, .chunked = TRUE };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", TRUE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_NETWORK);
   g_assert_nonnull (strstr (f->result.error->message, "stream cut after"));
   g_assert_cmpstr (f->result.deltas->str, ==, "Hel|lo é");
@@ -319,7 +292,7 @@ test_stream_cut_abrupt (Fixture       *f,
   SluiceTestReply reply = { 200, "text/event-stream", .chunks = chunks, .cut = TRUE };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", TRUE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_NETWORK);
   g_assert_nonnull (strstr (f->result.error->message, "stream cut after"));
 }
@@ -336,7 +309,7 @@ test_stream_error_event (Fixture       *f,
   SluiceTestReply reply = { 200, "text/event-stream", .chunks = chunks, .chunked = TRUE };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", TRUE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_OVERLOADED);
   g_assert_nonnull (strstr (f->result.error->message, "The server is overloaded"));
 }
@@ -348,7 +321,7 @@ test_stream_plain_answer (Fixture       *f,
   SluiceTestReply reply = { 200, .chunks = success_body };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", TRUE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_no_error (f->result.error);
   g_assert_cmpstr (f->result.deltas->str, ==, "Hello!");
   g_assert_cmpint (f->result.completion->usage.output_tokens, ==, 3);
@@ -368,7 +341,7 @@ test_malformed (Fixture       *f,
       SluiceTestReply reply = { 200, .chunks = chunks };
       g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", FALSE);
 
-      run (f, &reply, call);
+      sluice_test_fixture_run (f, &reply, call);
       g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED);
     }
 }
@@ -381,7 +354,7 @@ test_malformed_stream (Fixture       *f,
   SluiceTestReply reply = { 200, "text/event-stream", .chunks = chunks, .chunked = TRUE };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", TRUE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_MALFORMED);
 }
 
@@ -396,7 +369,7 @@ test_content_filter (Fixture       *f,
   SluiceTestReply reply = { 200, .chunks = chunks };
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", FALSE);
 
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_CONTENT_FILTER);
 }
 
@@ -408,7 +381,7 @@ test_timeout (Fixture       *f,
   g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", FALSE);
 
   call->timeout_ms = 150;
-  run (f, &reply, call);
+  sluice_test_fixture_run (f, &reply, call);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_TIMEOUT);
   g_assert_true (sluice_test_server_wait_closed (f->server, 1));
 }
@@ -486,11 +459,11 @@ test_after_cut (Fixture       *f,
   g_autoptr(SluiceProviderCall) second = sluice_test_call_new ("gpt-4o", TRUE);
 
   first->timeout_ms = 200;
-  run (f, &cut, first);
+  sluice_test_fixture_run (f, &cut, first);
   g_assert_error (f->result.error, SLUICE_PROVIDER_ERROR, SLUICE_ERROR_CLASS_TIMEOUT);
   g_assert_true (sluice_test_server_wait_closed (f->server, 1));
 
-  run (f, &good, second);
+  sluice_test_fixture_run (f, &good, second);
   check_stream_result (f, second);
   g_assert_cmpuint (sluice_test_server_get_n_connections (f->server), ==, 2);
 }
@@ -506,7 +479,7 @@ test_keep_alive (Fixture       *f,
     {
       g_autoptr(SluiceProviderCall) call = sluice_test_call_new ("gpt-4o", TRUE);
 
-      run (f, &reply, call);
+      sluice_test_fixture_run (f, &reply, call);
       check_stream_result (f, call);
     }
   g_assert_cmpuint (sluice_test_server_get_n_requests (f->server), ==, 3);
@@ -517,13 +490,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The isolated XDG dirs hold no GSettings schemas, which the GNOME proxy
-   * resolver module would abort on. */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  sluice_test_fixture_init (&argc, &argv);
 
 #define ADD(path, func, data) \
-  g_test_add ("/engine/providers/openai/" path, Fixture, data, setup, func, teardown)
+  g_test_add ("/engine/providers/openai/" path, Fixture, data, setup, func, \
+              sluice_test_fixture_teardown)
 
   ADD ("success", test_success, NULL);
   ADD ("no-key", test_no_key, "no key");
