@@ -16,7 +16,10 @@
  * task types (classification prompts repeat, so the cache hits); the
  * config gets rate limits on two models and small budgets so the bars
  * and burn-downs move; mock-cloud-a has a scripted outage from 40 s to
- * 100 s, so breakers trip and chains fall back. */
+ * 100 s, so breakers trip and chains fall back. Half the answers are
+ * scored for quality and all are sampled for drift, and two models retire
+ * soon (in 5 and 21 days), so the Quality & Drift page has something to
+ * show. */
 
 #define TICK_MS       300
 #define MAX_IN_FLIGHT 8
@@ -92,6 +95,42 @@ set_outage (JsonObject *root,
     }
 }
 
+static void
+set_monitoring (JsonObject *root)
+{
+  JsonObject *monitoring = member_object (root, "monitoring");
+
+  json_object_set_double_member (member_object (monitoring, "quality"), "sample_rate", 0.5);
+  json_object_set_double_member (member_object (monitoring, "drift"), "sample_rate", 1.0);
+}
+
+static void
+set_retirements (JsonObject *root)
+{
+  static const struct { const char *model; int days; const char *replacement; } soon[] = {
+    { "mock-large-legacy", 5, "mock-large" },
+    { "mock-small-b", 21, "mock-small" },
+  };
+  JsonArray *models = json_object_get_array_member (root, "models");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i < json_array_get_length (models); i++)
+    {
+      JsonObject *model = json_array_get_object_element (models, i);
+      const char *name = json_object_get_string_member (model, "name");
+
+      for (guint j = 0; j < G_N_ELEMENTS (soon); j++)
+        if (g_strcmp0 (name, soon[j].model) == 0)
+          {
+            g_autoptr(GDateTime) day = g_date_time_add_days (now, soon[j].days);
+            g_autofree char *date = g_date_time_format (day, "%Y-%m-%d");
+
+            json_object_set_string_member (model, "retires", date);
+            json_object_set_string_member (model, "replacement", soon[j].replacement);
+          }
+    }
+}
+
 /* Engine thread. */
 static void
 apply_demo_config (SluiceEngine *engine,
@@ -114,6 +153,8 @@ apply_demo_config (SluiceEngine *engine,
   root = json_node_get_object (json_parser_get_root (parser));
   set_model_limits (root);
   set_outage (root, outage);
+  set_monitoring (root);
+  set_retirements (root);
   budgets = member_object (root, "budgets");
   json_object_set_int_member (budgets, "user_tokens_per_hour", 30000);
   json_object_set_int_member (budgets, "global_tokens_per_hour", 200000);

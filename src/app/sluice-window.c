@@ -18,6 +18,7 @@
 #include "pages/sluice-overview-page.h"
 #include "pages/sluice-playground-page.h"
 #include "pages/sluice-providers-page.h"
+#include "pages/sluice-quality-page.h"
 #include "pages/sluice-requests-page.h"
 
 struct _SluiceWindow
@@ -40,6 +41,7 @@ struct _SluiceWindow
   SluiceProvidersPage  *providers_page;
   SluiceBudgetsPage    *budgets_page;
   SluiceCachePage      *cache_page;
+  SluiceQualityPage    *quality_page;
   SluiceAlertsPopover  *alerts_popover;
   GtkLabel             *alerts_badge;
   SluiceRequestsPage   *requests_page;
@@ -62,9 +64,7 @@ static const PageInfo pages[] = {
   { "providers", N_("Providers"), "network-server-symbolic", NULL },
   { "budgets", N_("Budgets"), "x-office-spreadsheet-symbolic", NULL },
   { "cache", N_("Cache"), "drive-multidisk-symbolic", NULL },
-  { "quality", N_("Quality & Drift"), "applications-science-symbolic",
-    N_("Quality scores of sampled answers and the drift of each model "
-       "against its baseline will appear here.") },
+  { "quality", N_("Quality & Drift"), "applications-science-symbolic", NULL },
   { "requests", N_("Requests"), "view-list-bullet-symbolic", NULL },
   { "playground", N_("Playground"), "document-send-symbolic", NULL },
   { "configuration", N_("Configuration"), "emblem-system-symbolic", NULL },
@@ -195,6 +195,7 @@ attach_engine (SluiceWindow      *self,
   sluice_providers_page_set_host (self->providers_page, host);
   sluice_budgets_page_set_host (self->budgets_page, host);
   sluice_cache_page_set_host (self->cache_page, host);
+  sluice_quality_page_set_host (self->quality_page, host);
   sluice_alerts_popover_set_badge (self->alerts_popover, self->alerts_badge);
   sluice_alerts_popover_set_host (self->alerts_popover, host);
   sluice_requests_page_set_host (self->requests_page, host);
@@ -261,6 +262,7 @@ sluice_window_class_init (SluiceWindowClass *klass)
   g_type_ensure (SLUICE_TYPE_PROVIDERS_PAGE);
   g_type_ensure (SLUICE_TYPE_BUDGETS_PAGE);
   g_type_ensure (SLUICE_TYPE_CACHE_PAGE);
+  g_type_ensure (SLUICE_TYPE_QUALITY_PAGE);
   g_type_ensure (SLUICE_TYPE_ALERTS_POPOVER);
   g_type_ensure (SLUICE_TYPE_REQUESTS_PAGE);
 
@@ -280,6 +282,7 @@ sluice_window_class_init (SluiceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, providers_page);
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, budgets_page);
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, cache_page);
+  gtk_widget_class_bind_template_child (widget_class, SluiceWindow, quality_page);
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, alerts_popover);
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, alerts_badge);
   gtk_widget_class_bind_template_child (widget_class, SluiceWindow, requests_page);

@@ -230,6 +230,40 @@ pick_tiers (SluiceSnapshot *snapshot)
   return tiers;
 }
 
+/* Global tiers before per-user ones, each sorted by code, so the cards
+ * keep their places whatever order the snapshot lists them in. */
+static int
+compare_codes (gconstpointer a,
+               gconstpointer b)
+{
+  const char *ca = *(const char * const *) a;
+  const char *cb = *(const char * const *) b;
+  gboolean ga = g_str_has_prefix (ca, "budget.global_");
+  gboolean gb = g_str_has_prefix (cb, "budget.global_");
+
+  if (ga != gb)
+    return ga ? -1 : 1;
+  return g_strcmp0 (ca, cb);
+}
+
+static void
+order_cards (SluiceBudgetsPage *self)
+{
+  g_autofree gpointer *codes = NULL;
+  guint n = 0;
+  GtkWidget *previous = NULL;
+
+  codes = g_hash_table_get_keys_as_array (self->cards, &n);
+  qsort (codes, n, sizeof (gpointer), compare_codes);
+  for (guint i = 0; i < n; i++)
+    {
+      BurnCard *card = g_hash_table_lookup (self->cards, codes[i]);
+
+      gtk_box_reorder_child_after (self->burn_box, card->card, previous);
+      previous = card->card;
+    }
+}
+
 void
 sluice_budgets_page_update (SluiceBudgetsPage *self,
                             SluiceSnapshot    *snapshot)
@@ -263,6 +297,7 @@ sluice_budgets_page_update (SluiceBudgetsPage *self,
         }
       update_card (self, card, limit, title, now_us);
     }
+  order_cards (self);
 
   any_user = sluice_budgets_users_update (self->users, snapshot);
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->users_view)), any_user);

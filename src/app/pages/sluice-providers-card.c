@@ -251,15 +251,20 @@ update_stats (SluiceModelCard        *card,
   g_autofree char *p50 = sluice_format_duration (stats->p50_us);
   g_autofree char *p99 = sluice_format_duration (stats->p99_us);
 
-  /* Translators: a model's figures over the last minute */
+  g_autofree char *trips = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u trip", "%u trips",
+                                                        stats->breaker_trips),
+                                            stats->breaker_trips);
+
+  /* Translators: a model's figures over the last minute; the last one is
+   * "3 trips" */
   sluice_panel_set_label_take (card->stats_label,
                                stats->p50_us > 0
                                ? g_strdup_printf (_("Error rate %s · p50 %s · p99 %s · "
-                                                    "%s calls · %u trips"),
-                                                  rate, p50, p99, calls, stats->breaker_trips)
+                                                    "%s calls · %s"),
+                                                  rate, p50, p99, calls, trips)
                                : g_strdup_printf (_("Error rate %s · no recent calls · "
-                                                    "%s calls · %u trips"),
-                                                  rate, calls, stats->breaker_trips));
+                                                    "%s calls · %s"),
+                                                  rate, calls, trips));
 }
 
 void

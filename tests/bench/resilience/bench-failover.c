@@ -10,7 +10,7 @@
 #include "sluice.h"
 
 /* A scripted timeline on the engine's manual clock, so the figures are
- * exact and the run takes seconds: ten requests a second to a chain of a
+ * exact whatever the machine: two requests a second to a chain of a
  * primary and a secondary mock provider; the primary is down from t=60 s to
  * t=360 s (an outage window in its behaviour). Measured: requests that
  * failed, how long after the outage began traffic was on the secondary, and
@@ -21,7 +21,7 @@
 #define OUTAGE_FROM  60
 #define OUTAGE_TO    360
 #define END_S        600
-#define STEP_US      (100 * 1000)
+#define STEP_US      (500 * 1000)
 
 typedef struct
 {
@@ -183,7 +183,7 @@ main (int   argc,
 
   g_log_set_writer_func (quiet_writer, NULL, NULL);
 
-  printf ("Scripted outage: 10 requests/s for %d s; primary down from t=%d s to t=%d s "
+  printf ("Scripted outage: 2 requests/s for %d s; primary down from t=%d s to t=%d s "
           "(manual clock).\n\n", END_S, OUTAGE_FROM, OUTAGE_TO);
   printf ("| %-44s | %7s | %12s | %10s | %10s | %13s |\n", "setup", "failed",
           "on secondary", "switched", "back", "primary calls");
