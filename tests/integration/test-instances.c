@@ -271,10 +271,11 @@ test_shared_exact_cache (void)
   g_autofree char *pattern = g_strconcat (prefix, "cache:*", NULL);
   g_autoptr(SoupMessageHeaders) first = NULL;
   g_autoptr(SoupMessageHeaders) second = NULL;
+  g_autofree char *redis_cli = g_find_program_in_path ("redis-cli");
 
   if (skip_without_redis ())
     return;
-  if (g_find_program_in_path ("redis-cli") == NULL)
+  if (redis_cli == NULL)
     {
       g_test_skip ("redis-cli is not installed");
       return;

@@ -51,6 +51,7 @@ struct _SluiceMetrics
   guint64               sequence;
   gboolean              dirty;
   gint64                day_start_us;
+  gint64                day_end_us;     /* the next local midnight */
 };
 
 G_DEFINE_FINAL_TYPE (SluiceMetrics, sluice_metrics, G_TYPE_OBJECT)
@@ -106,6 +107,13 @@ local_midnight_us (gint64 now_us)
   return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
 }
 
+/* A local day lasts 23 to 25 hours: the midnight of the day 36 hours on. */
+static gint64
+next_midnight_us (gint64 midnight_us)
+{
+  return local_midnight_us (midnight_us + (gint64) 36 * 3600 * G_USEC_PER_SEC);
+}
+
 SluiceMetrics *
 sluice_metrics_new (SluiceClock *clock)
 {
@@ -113,6 +121,7 @@ sluice_metrics_new (SluiceClock *clock)
 
   self->clock = g_object_ref (clock);
   self->day_start_us = local_midnight_us (sluice_clock_now_us (clock));
+  self->day_end_us = next_midnight_us (self->day_start_us);
   return self;
 }
 
@@ -142,17 +151,25 @@ window_prune (GArray *window,
     g_array_remove_range (window, 0, drop);
 }
 
+/* Every request lands here: the local day's bounds are worked out only
+ * when the clock leaves them, not per request (a GDateTime in the local
+ * zone costs tens of microseconds). */
 static void
 roll_day (SluiceMetrics *self,
           gint64         now_us)
 {
-  gint64 midnight = local_midnight_us (now_us);
+  gint64 midnight;
 
+  if (now_us >= self->day_start_us && now_us < self->day_end_us)
+    return;
+
+  midnight = local_midnight_us (now_us);
   if (midnight != self->day_start_us)
     {
       self->day_start_us = midnight;
       self->totals.cost_today_usd = 0;
     }
+  self->day_end_us = next_midnight_us (midnight);
 }
 
 void

@@ -22,6 +22,9 @@ struct _SluiceStoreWriter
   sqlite3       *db;
   sqlite3_stmt  *insert_ledger;
   sqlite3_stmt  *insert_config;
+  sqlite3_stmt  *begin;
+  sqlite3_stmt  *commit;
+  SluiceStoreCheckpointer *checkpointer;
   GAsyncQueue   *jobs;
   GThread       *thread;
   GMutex         lock;
@@ -79,6 +82,22 @@ exec_simple (SluiceStoreWriter  *writer,
     return TRUE;
 
   _sluice_store_set_sql_error (error, SLUICE_STORE_ERROR_SQL, writer->db, sql);
+  return FALSE;
+}
+
+/* BEGIN and COMMIT run on every batch: prepared once, not parsed each time. */
+static gboolean
+step_simple (SluiceStoreWriter  *writer,
+             sqlite3_stmt       *stmt,
+             GError            **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  _sluice_store_set_sql_error (error, SLUICE_STORE_ERROR_SQL, writer->db, sqlite3_sql (stmt));
   return FALSE;
 }
 
@@ -257,7 +276,7 @@ run_batch (SluiceStoreWriter *writer,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!exec_simple (writer, "BEGIN IMMEDIATE", &error))
+  if (!step_simple (writer, writer->begin, &error))
     {
       fail_batch (batch, error);
       goto done;
@@ -280,7 +299,7 @@ run_batch (SluiceStoreWriter *writer,
         insert_config (writer, job);
     }
 
-  if (!exec_simple (writer, "COMMIT", &error))
+  if (!step_simple (writer, writer->commit, &error))
     {
       sqlite3_exec (writer->db, "ROLLBACK", NULL, NULL, NULL);
       fail_batch (batch, error);
@@ -377,13 +396,19 @@ _sluice_store_writer_new (sqlite3  *db,
   SluiceStoreWriter *writer;
   sqlite3_stmt *insert_ledger = NULL;
   sqlite3_stmt *insert_config = NULL;
+  sqlite3_stmt *begin = NULL;
+  sqlite3_stmt *commit = NULL;
 
   g_assert (db != NULL);
 
   if (!prepare (db, insert_ledger_sql, &insert_ledger, error) ||
-      !prepare (db, insert_config_sql, &insert_config, error))
+      !prepare (db, insert_config_sql, &insert_config, error) ||
+      !prepare (db, "BEGIN IMMEDIATE", &begin, error) ||
+      !prepare (db, "COMMIT", &commit, error))
     {
       sqlite3_finalize (insert_ledger);
+      sqlite3_finalize (insert_config);
+      sqlite3_finalize (begin);
       return NULL;
     }
 
@@ -391,6 +416,9 @@ _sluice_store_writer_new (sqlite3  *db,
   writer->db = db;
   writer->insert_ledger = insert_ledger;
   writer->insert_config = insert_config;
+  writer->begin = begin;
+  writer->commit = commit;
+  writer->checkpointer = _sluice_store_checkpointer_new (db);
   writer->jobs = g_async_queue_new ();
   g_mutex_init (&writer->lock);
   writer->thread = g_thread_new ("sluice-store-writer", writer_thread, writer);
@@ -506,8 +534,11 @@ _sluice_store_writer_stop (SluiceStoreWriter *writer)
   if (thread != NULL)
     g_thread_join (thread);
 
+  g_clear_pointer (&writer->checkpointer, _sluice_store_checkpointer_free);
   g_clear_pointer (&writer->insert_ledger, sqlite3_finalize);
   g_clear_pointer (&writer->insert_config, sqlite3_finalize);
+  g_clear_pointer (&writer->begin, sqlite3_finalize);
+  g_clear_pointer (&writer->commit, sqlite3_finalize);
   if (writer->db != NULL && sqlite3_close (writer->db) != SQLITE_OK)
     g_warning ("Could not close the store's write connection: %s",
                sqlite3_errmsg (writer->db));
