@@ -43,7 +43,6 @@ typedef struct
 } SluiceStoreJob;
 
 typedef struct _SluiceStoreWriter SluiceStoreWriter;
-typedef struct _SluiceStoreCheckpointer SluiceStoreCheckpointer;
 
 /* sluice-store-schema.c */
 sqlite3           *_sluice_store_open_db             (const char         *path,
@@ -80,9 +79,6 @@ void               _sluice_store_writer_stop         (SluiceStoreWriter  *writer
 void               _sluice_store_writer_free         (SluiceStoreWriter  *writer);
 guint              _sluice_store_writer_get_n_commits (SluiceStoreWriter *writer);
 
-/* sluice-store-checkpoint.c */
-SluiceStoreCheckpointer *_sluice_store_checkpointer_new (sqlite3 *writer_db);
-void               _sluice_store_checkpointer_free   (SluiceStoreCheckpointer *cp);
 
 /* sluice-store.c, for tests */
 guint              _sluice_store_get_n_commits       (SluiceStore        *self);

@@ -24,7 +24,6 @@ struct _SluiceStoreWriter
   sqlite3_stmt  *insert_config;
   sqlite3_stmt  *begin;
   sqlite3_stmt  *commit;
-  SluiceStoreCheckpointer *checkpointer;
   GAsyncQueue   *jobs;
   GThread       *thread;
   GMutex         lock;
@@ -418,7 +417,6 @@ _sluice_store_writer_new (sqlite3  *db,
   writer->insert_config = insert_config;
   writer->begin = begin;
   writer->commit = commit;
-  writer->checkpointer = _sluice_store_checkpointer_new (db);
   writer->jobs = g_async_queue_new ();
   g_mutex_init (&writer->lock);
   writer->thread = g_thread_new ("sluice-store-writer", writer_thread, writer);
@@ -534,7 +532,6 @@ _sluice_store_writer_stop (SluiceStoreWriter *writer)
   if (thread != NULL)
     g_thread_join (thread);
 
-  g_clear_pointer (&writer->checkpointer, _sluice_store_checkpointer_free);
   g_clear_pointer (&writer->insert_ledger, sqlite3_finalize);
   g_clear_pointer (&writer->insert_config, sqlite3_finalize);
   g_clear_pointer (&writer->begin, sqlite3_finalize);
