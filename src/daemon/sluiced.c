@@ -85,6 +85,7 @@ static const char description[] =
   "  POST /v1/embeddings        embeddings (models of \"kind\": \"embedding\")\n"
   "  GET  /metrics              Prometheus text format\n"
   "  GET  /healthz, /readyz     liveness and readiness\n"
+  "  GET  /v1/sluice/jobs/ID    a deferred request (x-sluice-deferrable: 1 gets 202 + job_id)\n"
   "\n"
   "Request headers: x-sluice-task (task type for routing and caching),\n"
   "x-sluice-user (when no virtual key names the user), x-sluice-deferrable: 1,\n"

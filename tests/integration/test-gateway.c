@@ -638,6 +638,42 @@ test_embeddings_errors (Fixture       *f,
   g_assert_cmpuint (empty->status, ==, 400);
 }
 
+
+/* A deferrable request nobody can answer is accepted with a job id, and the
+ * job can be looked up. */
+static void
+test_deferred_job (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *config = NULL;
+  g_autoptr(GatewayReply) r = NULL;
+  g_autoptr(GatewayReply) job = NULL;
+  g_autoptr(GatewayReply) missing = NULL;
+  g_autofree char *path = NULL;
+  const char *job_id;
+
+  config = gateway_config (", \"outage\": true", "");
+  gateway_apply (f, config);
+  r = gateway_request (f, "POST", "/v1/chat/completions", "application/json",
+                       CHAT_BODY ("alpha-large", "answer me later"), -1,
+                       "x-sluice-deferrable", "1", NULL);
+  g_assert_cmpuint (r->status, ==, 202);
+  g_assert_cmpstr (gateway_path_string (r->json, "$.status"), ==, "deferred");
+  job_id = gateway_path_string (r->json, "$.job_id");
+  g_assert_nonnull (job_id);
+  g_assert_true (g_str_has_prefix (job_id, "job_"));
+
+  path = g_strconcat ("/v1/sluice/jobs/", job_id, NULL);
+  job = gateway_request (f, "GET", path, NULL, NULL, 0, NULL);
+  g_assert_cmpuint (job->status, ==, 200);
+  g_assert_cmpstr (gateway_path_string (job->json, "$.id"), ==, job_id);
+  g_assert_cmpstr (gateway_path_string (job->json, "$.status"), ==, "queued");
+  g_assert_nonnull (gateway_path_string (job->json, "$.last_error"));
+
+  missing = gateway_request (f, "GET", "/v1/sluice/jobs/job_unknown", NULL, NULL, 0, NULL);
+  g_assert_cmpuint (missing->status, ==, 404);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -661,6 +697,7 @@ main (int   argc,
   TEST ("/gateway/health", test_health, NULL);
   TEST ("/gateway/refused", test_refused, ", \"budgets\": { \"tokens_per_request\": 1000 }");
   TEST ("/gateway/all-failed", test_all_failed, NULL);
+  TEST ("/gateway/deferred-job", test_deferred_job, NULL);
   TEST ("/gateway/embeddings", test_embeddings, NULL);
   TEST ("/gateway/embeddings-errors", test_embeddings_errors, NULL);
 

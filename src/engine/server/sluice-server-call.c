@@ -261,6 +261,14 @@ reply_deferred (SluiceServerCall *call,
   json_builder_add_string_value (builder, "sluice.deferred");
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, "deferred");
+  json_builder_set_member_name (builder, "job_id");
+  json_builder_add_string_value (builder, sluice_response_get_job_id (response));
+  json_builder_set_member_name (builder, "job_url");
+  {
+    g_autofree char *url = g_strconcat ("/v1/sluice/jobs/", sluice_response_get_job_id (response), NULL);
+
+    json_builder_add_string_value (builder, url);
+  }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   _sluice_server_reply_json (call->server, call->msg, SOUP_STATUS_ACCEPTED, root);

@@ -267,5 +267,9 @@ void _sluice_server_handle_readyz     (SluiceServer      *self,
                                        SoupServerMessage *msg,
                                        const char        *user,
                                        const char        *rest);
+void _sluice_server_handle_jobs       (SluiceServer      *self,
+                                       SoupServerMessage *msg,
+                                       const char        *user,
+                                       const char        *rest);
 
 G_END_DECLS

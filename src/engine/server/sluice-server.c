@@ -48,6 +48,7 @@ static const Route routes[] = {
   { "/metrics", "GET", SLUICE_API_PLAIN, TRUE, FALSE, _sluice_server_handle_metrics },
   { "/healthz", "GET", SLUICE_API_PLAIN, FALSE, FALSE, _sluice_server_handle_healthz },
   { "/readyz", "GET", SLUICE_API_PLAIN, FALSE, FALSE, _sluice_server_handle_readyz },
+  { "/v1/sluice/jobs", "GET", SLUICE_API_OPENAI, TRUE, TRUE, _sluice_server_handle_jobs },
 };
 
 static const Route *
