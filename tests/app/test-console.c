@@ -7,8 +7,7 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
+#include "sluice-app-test-support.h"
 #include "sluice-application.h"
 #include "sluice-format.h"
 #include "sluice-overview-page.h"
@@ -16,46 +15,7 @@
 #include "sluice-sparkline.h"
 #include "sluice-window.h"
 
-#define WAIT_LIMIT_S 30
-
 static SluiceApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @cond holds, for at most WAIT_LIMIT_S. */
-static gboolean
-wait_until (Condition cond,
-            gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_LIMIT_S, set_flag, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return cond (data);
-}
-
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
 
 static char *
 buffer_text (GtkTextView *view)
@@ -65,18 +25,6 @@ buffer_text (GtkTextView *view)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-static guint
-count_children (GtkWidget *widget)
-{
-  guint n = 0;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    n++;
-
-  return n;
 }
 
 static void
@@ -108,15 +56,6 @@ test_format (void)
 }
 
 static void
-test_no_display (void)
-{
-  if (g_getenv ("SLUICE_TEST_HARNESS") != NULL)
-    g_test_fail_printf ("no display, but the test harness promised one");
-  else
-    g_test_skip ("no display (run under xvfb-run)");
-}
-
-static void
 test_sparkline (void)
 {
   GtkWidget *sparkline = g_object_ref_sink (sluice_sparkline_new ());
@@ -141,7 +80,7 @@ test_templates (void)
   GObject *overlay;
 
   /* Without a host the overview shows its empty state. */
-  state = GTK_STACK (template_child (overview, SLUICE_TYPE_OVERVIEW_PAGE, "state_stack"));
+  state = GTK_STACK (sluice_app_test_child (overview, SLUICE_TYPE_OVERVIEW_PAGE, "state_stack"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (state), ==, "empty");
   g_assert_false (sluice_playground_page_get_busy (SLUICE_PLAYGROUND_PAGE (playground)));
   g_object_unref (overview);
@@ -180,15 +119,17 @@ test_sidebar (void)
     "Requests", "Playground", "Configuration", "Mock",
   };
   SluiceWindow *window = sluice_window_new (app);
-  GtkListBox *sidebar = GTK_LIST_BOX (template_child (window, SLUICE_TYPE_WINDOW, "sidebar"));
+  GtkListBox *sidebar =
+    GTK_LIST_BOX (sluice_app_test_child (window, SLUICE_TYPE_WINDOW, "sidebar"));
   GSettings *settings = sluice_application_get_settings (app);
   g_autofree char *last = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
   /* The window is laid out, so nothing keeps its frame clock frozen. */
-  g_assert_true (wait_until (window_allocated, window));
+  g_assert_true (sluice_app_test_wait_until (window_allocated, window));
 
-  g_assert_cmpuint (count_children (GTK_WIDGET (sidebar)), ==, G_N_ELEMENTS (titles));
+  g_assert_cmpuint (sluice_app_test_count_children (GTK_WIDGET (sidebar)),
+                    ==, G_N_ELEMENTS (titles));
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     g_assert_cmpstr (row_title (GTK_WIDGET (gtk_list_box_get_row_at_index (sidebar, i))),
                      ==, titles[i]);
@@ -232,9 +173,9 @@ static void
 test_empty_prompt (void)
 {
   SluiceWindow *window = sluice_window_new (app);
-  GtkWidget *playground = template_child (window, SLUICE_TYPE_WINDOW, "playground_page");
-  GtkWidget *send = template_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "send_button");
-  GtkWidget *error = template_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "error_label");
+  GtkWidget *playground = sluice_app_test_child (window, SLUICE_TYPE_WINDOW, "playground_page");
+  GtkWidget *send = sluice_app_test_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "send_button");
+  GtkWidget *error = sluice_app_test_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "error_label");
 
   g_signal_emit_by_name (send, "clicked");
   g_assert_false (sluice_playground_page_get_busy (SLUICE_PLAYGROUND_PAGE (playground)));
@@ -248,8 +189,8 @@ static void
 test_send_and_overview (void)
 {
   SluiceWindow *window = sluice_window_new (app);
-  GtkWidget *playground = template_child (window, SLUICE_TYPE_WINDOW, "playground_page");
-  GtkWidget *overview = template_child (window, SLUICE_TYPE_WINDOW, "overview_page");
+  GtkWidget *playground = sluice_app_test_child (window, SLUICE_TYPE_WINDOW, "playground_page");
+  GtkWidget *overview = sluice_app_test_child (window, SLUICE_TYPE_WINDOW, "overview_page");
   GtkTextView *user_view;
   GtkWidget *send, *trace_list, *requests_label;
   SendState state = { SLUICE_PLAYGROUND_PAGE (playground),
@@ -262,10 +203,11 @@ test_send_and_overview (void)
   gtk_window_present (GTK_WINDOW (window));
   sluice_window_set_page (window, "playground");
 
-  user_view = GTK_TEXT_VIEW (template_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "user_view"));
-  send = template_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "send_button");
-  trace_list = template_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "trace_list");
-  requests_label = template_child (overview, SLUICE_TYPE_OVERVIEW_PAGE, "requests_label");
+  user_view = GTK_TEXT_VIEW (sluice_app_test_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE,
+                                                    "user_view"));
+  send = sluice_app_test_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "send_button");
+  trace_list = sluice_app_test_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "trace_list");
+  requests_label = sluice_app_test_child (overview, SLUICE_TYPE_OVERVIEW_PAGE, "requests_label");
   before = g_strdup (gtk_label_get_text (GTK_LABEL (requests_label)));
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (user_view),
@@ -274,21 +216,23 @@ test_send_and_overview (void)
   g_assert_true (sluice_playground_page_get_busy (SLUICE_PLAYGROUND_PAGE (playground)));
   g_assert_false (gtk_widget_is_sensitive (send));
 
-  g_assert_true (wait_until (request_done, &state));
+  g_assert_true (sluice_app_test_wait_until (request_done, &state));
   g_assert_true (gtk_widget_is_sensitive (send));
 
   response = sluice_playground_page_get_response (SLUICE_PLAYGROUND_PAGE (playground));
   g_assert_nonnull (response);
   g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_OK);
-  answer = buffer_text (GTK_TEXT_VIEW (template_child (playground, SLUICE_TYPE_PLAYGROUND_PAGE,
-                                                       "answer_view")));
+  answer = buffer_text (GTK_TEXT_VIEW (sluice_app_test_child (playground,
+                                                              SLUICE_TYPE_PLAYGROUND_PAGE,
+                                                              "answer_view")));
   g_assert_cmpstr (answer, !=, "");
-  g_assert_cmpuint (count_children (trace_list), >, 0);
+  g_assert_cmpuint (sluice_app_test_count_children (trace_list), >, 0);
 
   /* The next snapshot counts the request, and the overview shows it. */
-  g_assert_true (wait_until (snapshot_counted, &state));
+  g_assert_true (sluice_app_test_wait_until (snapshot_counted, &state));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (
-                     GTK_STACK (template_child (overview, SLUICE_TYPE_OVERVIEW_PAGE, "state_stack"))),
+                     GTK_STACK (sluice_app_test_child (overview, SLUICE_TYPE_OVERVIEW_PAGE,
+                                                       "state_stack"))),
                    ==, "live");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (requests_label)), !=, before);
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (requests_label)), "1 "));
@@ -296,87 +240,23 @@ test_send_and_overview (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-          !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-/* Points HOME and the XDG user directories into a fresh temporary
- * directory, before anything reads them. */
-static char *
-isolate_home (void)
-{
-  static const char *vars[][2] = {
-    { "HOME", "home" },
-    { "XDG_DATA_HOME", "data" },
-    { "XDG_CONFIG_HOME", "config" },
-    { "XDG_CACHE_HOME", "cache" },
-    { "XDG_STATE_HOME", "state" },
-  };
-  char *tmp = g_dir_make_tmp ("sluice-console-XXXXXX", NULL);
-
-  g_assert_nonnull (tmp);
-  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (tmp, vars[i][1], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i][0], dir, TRUE);
-    }
-
-  return tmp;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *tmp = isolate_home ();
-  g_autofree char *db_path = g_build_filename (tmp, "sluice.db", NULL);
-  int ret;
-
-  /* Not G_TEST_OPTION_ISOLATE_DIRS: it also empties XDG_DATA_DIRS, and then
-   * GIO has no MIME database, gdk-pixbuf cannot tell an SVG icon from noise
-   * and GTK warns (fatally here) on every icon. isolate_home() gives the
-   * same protection for everything we write. */
-  g_test_init (&argc, &argv, NULL);
+  sluice_app_test_init (&argc, &argv, "console", 30);
 
   g_test_add_func ("/app/format/numbers", test_format);
 
-  if (!gtk_init_check ())
+  app = sluice_app_test_start ("/app/display");
+  if (app != NULL)
     {
-      g_test_add_func ("/app/display", test_no_display);
-      return g_test_run ();
+      g_test_add_func ("/app/widgets/sparkline", test_sparkline);
+      g_test_add_func ("/app/ui/templates", test_templates);
+      g_test_add_func ("/app/window/sidebar", test_sidebar);
+      g_test_add_func ("/app/playground/empty-prompt", test_empty_prompt);
+      g_test_add_func ("/app/playground/send-and-overview", test_send_and_overview);
     }
 
-  app = sluice_application_new (G_APPLICATION_NON_UNIQUE);
-  sluice_application_set_db_path (app, db_path);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  g_test_add_func ("/app/widgets/sparkline", test_sparkline);
-  g_test_add_func ("/app/ui/templates", test_templates);
-  g_test_add_func ("/app/window/sidebar", test_sidebar);
-  g_test_add_func ("/app/playground/empty-prompt", test_empty_prompt);
-  g_test_add_func ("/app/playground/send-and-overview", test_send_and_overview);
-
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  remove_tree (tmp);
-
-  return ret;
+  return sluice_app_test_run ();
 }

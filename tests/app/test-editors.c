@@ -9,15 +9,13 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "sluice-admin.h"
+#include "sluice-app-test-support.h"
 #include "sluice-application.h"
 #include "sluice-config-page.h"
 #include "sluice-mock-page.h"
 #include "sluice-window.h"
 
-#define WAIT_LIMIT_S 30
 #define SECRET_KEY "sk-test-Zq81KmWx3vTn9PaLs6Ye"
 
 /* Single quotes stand for double quotes. Mocks answer at once. */
@@ -42,29 +40,6 @@ static SluiceWindow *window;
 static SluiceConfigPage *page;
 static SluiceEngineHost *host;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition cond,
-            gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_LIMIT_S, set_flag, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return cond (data);
-}
-
 static gboolean
 page_idle (gpointer data)
 {
@@ -77,28 +52,14 @@ mock_idle (gpointer data)
   return !sluice_mock_page_get_busy (SLUICE_MOCK_PAGE (data));
 }
 
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static gint64
 running_version (void)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) versions = NULL;
 
-  sluice_admin_list_versions (host, store_result, &result);
-  g_assert_true (wait_until (result_ready, &result));
+  sluice_admin_list_versions (host, sluice_app_test_store_result, &result);
+  sluice_app_test_wait_result (&result);
   versions = sluice_engine_host_run_finish (host, result, NULL);
   return ((SluiceConfigVersion *) g_ptr_array_index (versions, 0))->version;
 }
@@ -109,19 +70,12 @@ send (const char *task,
       const char *prompt)
 {
   g_autoptr(SluiceRequest) request = sluice_request_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  SluiceResponse *response;
 
   sluice_request_add_message (request, SLUICE_ROLE_USER, prompt);
   sluice_request_set_temperature (request, 0);
   if (task != NULL)
     sluice_request_set_task (request, task);
-  sluice_engine_host_send_async (host, request, NULL, NULL, NULL, store_result, &result);
-  g_assert_true (wait_until (result_ready, &result));
-  response = sluice_engine_host_send_finish (host, result, &error);
-  g_assert_no_error (error);
-  return response;
+  return sluice_app_test_send (host, request);
 }
 
 static char *
@@ -187,7 +141,7 @@ apply_draft (const char *comment)
 
       g_assert_no_error (error);
     }
-  g_assert_true (wait_until (page_idle, NULL));
+  g_assert_true (sluice_app_test_wait_until (page_idle, NULL));
   g_assert_null (sluice_config_page_get_error_row (page));
 }
 
@@ -220,7 +174,7 @@ test_rollback (void)
 
   g_assert_cmpstr (before, ==, "beta-small");
   sluice_config_page_rollback (page, version - 1);
-  g_assert_true (wait_until (page_idle, NULL));
+  g_assert_true (sluice_app_test_wait_until (page_idle, NULL));
   g_assert_cmpint (running_version (), ==, version + 1);
   after = answering_model ();
   g_assert_cmpstr (after, ==, "alpha-large");
@@ -243,7 +197,7 @@ test_invalid_field (void)
   g_assert_nonnull (strstr (subtitle, ">= 0"));
   section = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_PAGE);
   g_assert_true (gtk_widget_get_child_visible (section));
-  g_assert_true (wait_until (page_idle, NULL));
+  g_assert_true (sluice_app_test_wait_until (page_idle, NULL));
   g_assert_cmpint (running_version (), ==, version);
 
   /* Fixing the field clears the error. */
@@ -314,7 +268,7 @@ test_keys_masked (void)
 
   sluice_config_page_set_view (page, "keys", NULL);
   sluice_config_page_store_key (page, "remote", SECRET_KEY);
-  g_assert_true (wait_until (keys_listed, NULL));
+  g_assert_true (sluice_app_test_wait_until (keys_listed, NULL));
   /* The masked key is shown, the key itself nowhere. */
   g_assert_true (has_label_with (GTK_WIDGET (window), masked));
   check_no_key (GTK_WIDGET (window));
@@ -351,17 +305,17 @@ test_chaos_outage (void)
   gint64 version = running_version ();
 
   mock_page = SLUICE_MOCK_PAGE (find_type (GTK_WIDGET (window), SLUICE_TYPE_MOCK_PAGE));
-  g_assert_true (wait_until (mock_idle, mock_page));
+  g_assert_true (sluice_app_test_wait_until (mock_idle, mock_page));
   outage = sluice_mock_page_lookup_control (mock_page, "alpha", "outage");
   g_assert_nonnull (outage);
   gtk_switch_set_active (GTK_SWITCH (outage), TRUE);
-  g_assert_true (wait_until (mock_idle, mock_page));
+  g_assert_true (sluice_app_test_wait_until (mock_idle, mock_page));
   during = answering_model ();
   g_assert_cmpstr (during, ==, "beta-small");
   g_assert_cmpint (running_version (), ==, version);
 
   sluice_mock_page_reset (mock_page, "alpha");
-  g_assert_true (wait_until (mock_idle, mock_page));
+  g_assert_true (sluice_app_test_wait_until (mock_idle, mock_page));
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (sluice_mock_page_lookup_control (
                     mock_page, "alpha", "outage"))));
   after = answering_model ();
@@ -403,7 +357,7 @@ settle (guint ms)
 {
   gboolean done = FALSE;
 
-  g_timeout_add (ms, set_flag, &done);
+  g_timeout_add (ms, sluice_app_test_set_flag, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -456,8 +410,9 @@ test_screenshots (void)
   SluiceMockPage *mock_page;
   GtkWidget *dialog;
 
-  sluice_admin_apply_json (host, json, "Back to the defaults", store_result, &result);
-  g_assert_true (wait_until (result_ready, &result));
+  sluice_admin_apply_json (host, json, "Back to the defaults",
+                           sluice_app_test_store_result, &result);
+  sluice_app_test_wait_result (&result);
   version = sluice_engine_host_run_finish (host, result, NULL);
   while (sluice_config_page_lookup_row (page, "$.chains.frontier[2]") == NULL ||
          sluice_config_page_lookup_row (page, "$.providers[2]") == NULL)
@@ -476,7 +431,7 @@ test_screenshots (void)
 
   apply_draft ("Try mock-large-b first; small models cost more");
   sluice_config_page_set_view (page, "history", NULL);
-  g_assert_true (wait_until (page_idle, NULL));
+  g_assert_true (sluice_app_test_wait_until (page_idle, NULL));
   save_png (GTK_WIDGET (window), "config-history.png");
 
   sluice_config_page_set_view (page, "keys", NULL);
@@ -484,10 +439,10 @@ test_screenshots (void)
 
   sluice_window_set_page (window, "mock");
   mock_page = SLUICE_MOCK_PAGE (find_type (GTK_WIDGET (window), SLUICE_TYPE_MOCK_PAGE));
-  g_assert_true (wait_until (mock_idle, mock_page));
+  g_assert_true (sluice_app_test_wait_until (mock_idle, mock_page));
   gtk_switch_set_active (GTK_SWITCH (sluice_mock_page_lookup_control (mock_page, "mock-cloud-a",
                                                                       "outage")), TRUE);
-  g_assert_true (wait_until (mock_idle, mock_page));
+  g_assert_true (sluice_app_test_wait_until (mock_idle, mock_page));
   save_png (GTK_WIDGET (window), "mock.png");
 }
 
@@ -508,11 +463,11 @@ setup_window (void)
   window = sluice_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_allocated, window));
+  g_assert_true (sluice_app_test_wait_until (window_allocated, window));
   host = sluice_application_get_engine_host (app);
   g_strdelimit (json, "'", '"');
-  sluice_admin_apply_json (host, json, "test config", store_result, &result);
-  g_assert_true (wait_until (result_ready, &result));
+  sluice_admin_apply_json (host, json, "test config", sluice_app_test_store_result, &result);
+  sluice_app_test_wait_result (&result);
   version = sluice_engine_host_run_finish (host, result, &error);
   g_assert_no_error (error);
   sluice_window_set_page (window, "configuration");
@@ -522,74 +477,18 @@ setup_window (void)
     g_main_context_iteration (NULL, TRUE);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static char *
-isolate_home (void)
-{
-  static const char *vars[][2] = {
-    { "HOME", "home" }, { "XDG_DATA_HOME", "data" }, { "XDG_CONFIG_HOME", "config" },
-    { "XDG_CACHE_HOME", "cache" }, { "XDG_STATE_HOME", "state" },
-  };
-  char *tmp = g_dir_make_tmp ("sluice-editors-XXXXXX", NULL);
-
-  g_assert_nonnull (tmp);
-  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (tmp, vars[i][1], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i][0], dir, TRUE);
-    }
-  return tmp;
-}
-
-static void
-test_no_display (void)
-{
-  if (g_getenv ("SLUICE_TEST_HARNESS") != NULL)
-    g_test_fail_printf ("no display, but the test harness promised one");
-  else
-    g_test_skip ("no display (run under xvfb-run)");
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *tmp = isolate_home ();
-  g_autofree char *db_path = g_build_filename (tmp, "sluice.db", NULL);
   int ret;
 
-  /* As test-console: not G_TEST_OPTION_ISOLATE_DIRS, which would hide the
-   * icon theme's MIME data; isolate_home() keeps everything we write. */
-  g_test_init (&argc, &argv, NULL);
+  sluice_app_test_init (&argc, &argv, "editors", 30);
   g_test_add_func ("/app/editors/virtual-key", test_virtual_key);
-  if (!gtk_init_check ())
-    {
-      g_test_add_func ("/app/editors/display", test_no_display);
-      return g_test_run ();
-    }
+  app = sluice_app_test_start ("/app/editors/display");
+  if (app == NULL)
+    return sluice_app_test_run ();
 
-  app = sluice_application_new (G_APPLICATION_NON_UNIQUE);
-  sluice_application_set_db_path (app, db_path);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   setup_window ();
 
   /* In order: each starts from the state the one before left. */
@@ -607,7 +506,6 @@ main (int   argc,
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&app);
-  remove_tree (tmp);
+  sluice_app_test_teardown ();
   return ret;
 }

@@ -7,9 +7,8 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "sluice-alerts-popover.h"
+#include "sluice-app-test-support.h"
 #include "sluice-application.h"
 #include "sluice-budgets-page.h"
 #include "sluice-budgets-users.h"
@@ -19,45 +18,7 @@
 #include "sluice-providers-page.h"
 #include "sluice-window.h"
 
-#define WAIT_LIMIT_S 60
-
 static SluiceApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition cond,
-            gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_LIMIT_S, set_flag, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return cond (data);
-}
-
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
 
 /* Chart helpers. */
 
@@ -191,7 +152,7 @@ test_templates (void)
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {
       GtkWidget *page = g_object_ref_sink (g_object_new (types[i], NULL));
-      GtkStack *state = GTK_STACK (template_child (page, types[i], "state_stack"));
+      GtkStack *state = GTK_STACK (sluice_app_test_child (page, types[i], "state_stack"));
 
       g_assert_cmpstr (gtk_stack_get_visible_child_name (state), ==, "empty");
       g_object_unref (page);
@@ -204,7 +165,7 @@ test_templates (void)
   window = sluice_window_new (app);
   g_assert_true (sluice_window_set_page (window, "providers"));
   g_assert_true (SLUICE_IS_PROVIDERS_PAGE (gtk_stack_get_visible_child (
-    GTK_STACK (template_child (window, SLUICE_TYPE_WINDOW, "stack")))));
+    GTK_STACK (sluice_app_test_child (window, SLUICE_TYPE_WINDOW, "stack")))));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -215,7 +176,6 @@ typedef struct
   const char   *model;
   const char   *want;
   double        before;
-  guint         pending;
 } Fixture;
 
 static gboolean
@@ -231,7 +191,7 @@ static gboolean
 alert_toasted (gpointer data)
 {
   Fixture *f = data;
-  GtkWidget *popover = template_child (f->window, SLUICE_TYPE_WINDOW, "alerts_popover");
+  GtkWidget *popover = sluice_app_test_child (f->window, SLUICE_TYPE_WINDOW, "alerts_popover");
 
   return sluice_alerts_popover_get_n_toasted (SLUICE_ALERTS_POPOVER (popover)) > 0;
 }
@@ -262,75 +222,54 @@ static void
 test_providers_breaker (void)
 {
   SluiceEngineHost *host = sluice_application_get_engine_host (app);
-  Fixture f = { sluice_window_new (app), NULL, "mock-small", "Open", 0, 0 };
+  Fixture f = { sluice_window_new (app), NULL, "mock-small", "Open", 0 };
   AdwMessageDialog *dialog;
 
   /* The test bus has no notification server; GIO would warn. */
   sluice_alerts_popover_set_desktop_notifications (
-    SLUICE_ALERTS_POPOVER (template_child (f.window, SLUICE_TYPE_WINDOW, "alerts_popover")), FALSE);
-  f.page = template_child (f.window, SLUICE_TYPE_WINDOW, "providers_page");
+    SLUICE_ALERTS_POPOVER (sluice_app_test_child (f.window, SLUICE_TYPE_WINDOW, "alerts_popover")),
+    FALSE);
+  f.page = sluice_app_test_child (f.window, SLUICE_TYPE_WINDOW, "providers_page");
   gtk_window_present (GTK_WINDOW (f.window));
   sluice_window_set_page (f.window, "providers");
 
   /* Every configured model has a card, closed at first. */
   f.want = "Closed";
-  g_assert_true (wait_until (breaker_shows, &f));
+  g_assert_true (sluice_app_test_wait_until (breaker_shows, &f));
 
   sluice_engine_host_force_open_breaker (host, f.model, 120);
   f.want = "Open";
-  g_assert_true (wait_until (breaker_shows, &f));
-  g_assert_true (wait_until (alert_toasted, &f));
+  g_assert_true (sluice_app_test_wait_until (breaker_shows, &f));
+  g_assert_true (sluice_app_test_wait_until (alert_toasted, &f));
 
   /* Reset asks first; the answer closes the breaker. */
   gtk_widget_activate_action (f.page, "providers.reset", "s", f.model);
-  g_assert_true (wait_until (dialog_shown, NULL));
+  g_assert_true (sluice_app_test_wait_until (dialog_shown, NULL));
   dialog = find_dialog ();
   adw_message_dialog_response (dialog, "reset");
   gtk_window_destroy (GTK_WINDOW (dialog));
   f.want = "Closed";
-  g_assert_true (wait_until (breaker_shows, &f));
+  g_assert_true (sluice_app_test_wait_until (breaker_shows, &f));
 
   gtk_window_destroy (GTK_WINDOW (f.window));
 }
 
+/* Sends one request and waits for its successful response. */
 static void
-on_sent (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Fixture *f = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SluiceResponse) response =
-    sluice_engine_host_send_finish (SLUICE_ENGINE_HOST (object), result, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_OK);
-  f->pending--;
-}
-
-static gboolean
-all_sent (gpointer data)
-{
-  return ((Fixture *) data)->pending == 0;
-}
-
-static void
-send (Fixture    *f,
-      const char *user,
+send (const char *user,
       const char *task,
       const char *prompt)
 {
   g_autoptr(SluiceRequest) request = sluice_request_new ();
+  g_autoptr(SluiceResponse) response = NULL;
 
   sluice_request_add_message (request, SLUICE_ROLE_USER, prompt);
   sluice_request_set_user (request, user);
   sluice_request_set_task (request, task);
   sluice_request_set_temperature (request, 0);
   sluice_request_set_max_tokens (request, 1000);
-  f->pending++;
-  sluice_engine_host_send_async (sluice_application_get_engine_host (app), request,
-                                 NULL, NULL, NULL, on_sent, f);
-  g_assert_true (wait_until (all_sent, f));
+  response = sluice_app_test_send (sluice_application_get_engine_host (app), request);
+  g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_OK);
 }
 
 static gboolean
@@ -345,15 +284,15 @@ burn_moved (gpointer data)
 static void
 test_budgets_burn_down (void)
 {
-  Fixture f = { sluice_window_new (app), NULL, NULL, NULL, -1, 0 };
+  Fixture f = { sluice_window_new (app), NULL, NULL, NULL, -1 };
   GListModel *users;
   g_autoptr(SluiceUserUsage) row = NULL;
 
-  f.page = template_child (f.window, SLUICE_TYPE_WINDOW, "budgets_page");
+  f.page = sluice_app_test_child (f.window, SLUICE_TYPE_WINDOW, "budgets_page");
   sluice_window_set_page (f.window, "budgets");
 
-  send (&f, "alice", "creative", "Write a haiku about sluice gates.");
-  g_assert_true (wait_until (burn_moved, &f));
+  send ("alice", "creative", "Write a haiku about sluice gates.");
+  g_assert_true (sluice_app_test_wait_until (burn_moved, &f));
   f.before = sluice_budgets_page_get_spent (SLUICE_BUDGETS_PAGE (f.page),
                                             "budget.user_tokens_per_hour");
   g_assert_cmpfloat (f.before, >, 0);
@@ -366,8 +305,8 @@ test_budgets_burn_down (void)
   g_assert_cmpfloat (sluice_user_usage_get_fraction (row), >, 0);
 
   /* More spending moves the burn-down further. */
-  send (&f, "alice", "creative", "Write a limerick about rate limits.");
-  g_assert_true (wait_until (burn_moved, &f));
+  send ("alice", "creative", "Write a limerick about rate limits.");
+  g_assert_true (sluice_app_test_wait_until (burn_moved, &f));
 
   gtk_window_destroy (GTK_WINDOW (f.window));
 }
@@ -383,114 +322,45 @@ hit_rate_positive (gpointer data)
 static void
 test_cache_hit_rate (void)
 {
-  Fixture f = { sluice_window_new (app), NULL, NULL, NULL, 0, 0 };
-  GtkWidget *overview = template_child (f.window, SLUICE_TYPE_WINDOW, "overview_page");
-  GtkWidget *label = template_child (overview, SLUICE_TYPE_OVERVIEW_PAGE, "hit_rate_label");
+  Fixture f = { sluice_window_new (app), NULL, NULL, NULL, 0 };
+  GtkWidget *overview = sluice_app_test_child (f.window, SLUICE_TYPE_WINDOW, "overview_page");
+  GtkWidget *label = sluice_app_test_child (overview, SLUICE_TYPE_OVERVIEW_PAGE, "hit_rate_label");
   GtkWidget *policies;
   const char *prompt = "Classify the sentiment: the gates opened on time.";
 
-  f.page = template_child (f.window, SLUICE_TYPE_WINDOW, "cache_page");
+  f.page = sluice_app_test_child (f.window, SLUICE_TYPE_WINDOW, "cache_page");
   sluice_window_set_page (f.window, "cache");
 
-  send (&f, "bob", "classification", prompt);
-  send (&f, "bob", "classification", prompt);
-  g_assert_true (wait_until (hit_rate_positive, &f));
+  send ("bob", "classification", prompt);
+  send ("bob", "classification", prompt);
+  g_assert_true (sluice_app_test_wait_until (hit_rate_positive, &f));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), !=, "0 %");
 
   /* The TTL policy table lists the config's task types. */
-  policies = template_child (f.page, SLUICE_TYPE_CACHE_PAGE, "policies_list");
+  policies = sluice_app_test_child (f.page, SLUICE_TYPE_CACHE_PAGE, "policies_list");
   g_assert_nonnull (gtk_widget_get_first_child (policies));
 
   gtk_window_destroy (GTK_WINDOW (f.window));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-          !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-/* As in test-console.c: HOME and the XDG user directories in a fresh
- * temporary directory, XDG_DATA_DIRS left alone for the icon theme. */
-static char *
-isolate_home (void)
-{
-  static const char *vars[][2] = {
-    { "HOME", "home" },
-    { "XDG_DATA_HOME", "data" },
-    { "XDG_CONFIG_HOME", "config" },
-    { "XDG_CACHE_HOME", "cache" },
-    { "XDG_STATE_HOME", "state" },
-  };
-  char *tmp = g_dir_make_tmp ("sluice-panels-XXXXXX", NULL);
-
-  g_assert_nonnull (tmp);
-  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (tmp, vars[i][1], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i][0], dir, TRUE);
-    }
-
-  return tmp;
-}
-
-static void
-test_no_display (void)
-{
-  if (g_getenv ("SLUICE_TEST_HARNESS") != NULL)
-    g_test_fail_printf ("no display, but the test harness promised one");
-  else
-    g_test_skip ("no display (run under xvfb-run)");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *tmp = isolate_home ();
-  g_autofree char *db_path = g_build_filename (tmp, "sluice.db", NULL);
-  int ret;
-
-  g_test_init (&argc, &argv, NULL);
+  sluice_app_test_init (&argc, &argv, "panels", 60);
 
   g_test_add_func ("/app/widgets/chart/ticks", test_chart_ticks);
   g_test_add_func ("/app/widgets/chart/format", test_chart_format);
 
-  if (!gtk_init_check ())
+  app = sluice_app_test_start ("/app/panels/display");
+  if (app != NULL)
     {
-      g_test_add_func ("/app/panels/display", test_no_display);
-      return g_test_run ();
+      g_test_add_func ("/app/widgets/chart/readout", test_chart_readout);
+      g_test_add_func ("/app/panels/templates", test_templates);
+      g_test_add_func ("/app/panels/providers/breaker", test_providers_breaker);
+      g_test_add_func ("/app/panels/budgets/burn-down", test_budgets_burn_down);
+      g_test_add_func ("/app/panels/cache/hit-rate", test_cache_hit_rate);
     }
 
-  app = sluice_application_new (G_APPLICATION_NON_UNIQUE);
-  sluice_application_set_db_path (app, db_path);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  g_test_add_func ("/app/widgets/chart/readout", test_chart_readout);
-  g_test_add_func ("/app/panels/templates", test_templates);
-  g_test_add_func ("/app/panels/providers/breaker", test_providers_breaker);
-  g_test_add_func ("/app/panels/budgets/burn-down", test_budgets_burn_down);
-  g_test_add_func ("/app/panels/cache/hit-rate", test_cache_hit_rate);
-
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  remove_tree (tmp);
-
-  return ret;
+  return sluice_app_test_run ();
 }

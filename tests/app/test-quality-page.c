@@ -8,10 +8,10 @@
 #include "config.h"
 
 #include <math.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "sluice-alerts-popover.h"
+#include "sluice-app-test-support.h"
 #include "sluice-application.h"
 #include "sluice-budgets-page.h"
 #include "sluice-quality-page.h"
@@ -20,34 +20,7 @@
 /* The Quality & Drift page and acknowledging alerts, on the console's own
  * engine host with the in-process mock providers. */
 
-#define WAIT_LIMIT_S 60
-
 static SluiceApplication *app;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-set_flag (gpointer data)
-{
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition cond,
-            gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_LIMIT_S, set_flag, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (id);
-
-  return cond (data);
-}
 
 static SluiceEngineHost *
 host (void)
@@ -55,55 +28,23 @@ host (void)
   return sluice_application_get_engine_host (app);
 }
 
-static GtkWidget *
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
-/* Runs on the engine thread: each call gets what it asked for in @task. */
-typedef struct
-{
-  gpointer   result;
-  gboolean   done;
-} Call;
-
-static void
-on_run_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Call *call = user_data;
-  g_autoptr(GError) error = NULL;
-
-  call->result = sluice_engine_host_run_finish (SLUICE_ENGINE_HOST (object), result, &error);
-  g_assert_no_error (error);
-  call->done = TRUE;
-}
-
-static gboolean
-call_done (gpointer data)
-{
-  return ((Call *) data)->done;
-}
-
+/* Runs @func on the engine thread and returns what it returned. */
 static gpointer
 run_in_engine (SluiceEngineHostTaskFunc func,
                gpointer                 data,
                GDestroyNotify           data_destroy,
                GDestroyNotify           result_destroy)
 {
-  Call call = { NULL, FALSE };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer value;
 
   sluice_engine_host_run_async (host (), func, data, data_destroy, result_destroy,
-                                NULL, on_run_done, &call);
-  g_assert_true (wait_until (call_done, &call));
-  return call.result;
+                                NULL, sluice_app_test_store_result, &result);
+  sluice_app_test_wait_result (&result);
+  value = sluice_engine_host_run_finish (host (), result, &error);
+  g_assert_no_error (error);
+  return value;
 }
 
 static void
@@ -175,18 +116,19 @@ test_templates (void)
   int days;
 
   /* No snapshot yet: each section says what will appear. */
-  stack = template_child (page, SLUICE_TYPE_QUALITY_PAGE, "quality_stack");
+  stack = sluice_app_test_child (page, SLUICE_TYPE_QUALITY_PAGE, "quality_stack");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
-  stack = template_child (page, SLUICE_TYPE_QUALITY_PAGE, "deprecation_stack");
+  stack = sluice_app_test_child (page, SLUICE_TYPE_QUALITY_PAGE, "deprecation_stack");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
   g_assert_true (isnan (sluice_quality_page_get_score (SLUICE_QUALITY_PAGE (page), "small")));
   g_assert_false (sluice_quality_page_get_days_left (SLUICE_QUALITY_PAGE (page),
                                                      "mock-large-legacy", &days));
-  template_child (page, SLUICE_TYPE_QUALITY_PAGE, "drift_chart");
+  sluice_app_test_child (page, SLUICE_TYPE_QUALITY_PAGE, "drift_chart");
 
   /* Nothing to acknowledge. */
-  g_assert_false (gtk_widget_get_sensitive (template_child (popover, SLUICE_TYPE_ALERTS_POPOVER,
-                                                            "ack_all_button")));
+  g_assert_false (gtk_widget_get_sensitive (sluice_app_test_child (popover,
+                                                                   SLUICE_TYPE_ALERTS_POPOVER,
+                                                                   "ack_all_button")));
 
   g_object_unref (popover);
   g_object_unref (page);
@@ -253,9 +195,10 @@ fixture_new (void)
 {
   Fixture f = { sluice_window_new (app), NULL, NULL, 0, 0, 0 };
 
-  f.page = SLUICE_QUALITY_PAGE (template_child (f.window, SLUICE_TYPE_WINDOW, "quality_page"));
-  f.popover = SLUICE_ALERTS_POPOVER (template_child (f.window, SLUICE_TYPE_WINDOW,
-                                                     "alerts_popover"));
+  f.page = SLUICE_QUALITY_PAGE (sluice_app_test_child (f.window, SLUICE_TYPE_WINDOW,
+                                                       "quality_page"));
+  f.popover = SLUICE_ALERTS_POPOVER (sluice_app_test_child (f.window, SLUICE_TYPE_WINDOW,
+                                                            "alerts_popover"));
   /* The test bus has no notification server. */
   sluice_alerts_popover_set_desktop_notifications (f.popover, FALSE);
   return f;
@@ -275,19 +218,19 @@ test_scored (void)
   /* Classification goes to the "small" chain; every answer is scored. */
   send_classification (&f, "Classify the sentiment: the lock gates opened early.");
   send_classification (&f, "Classify the sentiment: the barge was late again.");
-  g_assert_true (wait_until (all_sent, &f));
-  g_assert_true (wait_until (small_scored, &f));
+  g_assert_true (sluice_app_test_wait_until (all_sent, &f));
+  g_assert_true (sluice_app_test_wait_until (small_scored, &f));
   score = sluice_quality_page_get_score (f.page, "small");
   g_assert_cmpfloat (score, >=, 0);
   g_assert_cmpfloat (score, <=, 1);
-  list = template_child (f.page, SLUICE_TYPE_QUALITY_PAGE, "quality_list");
+  list = sluice_app_test_child (f.page, SLUICE_TYPE_QUALITY_PAGE, "quality_list");
   g_assert_nonnull (gtk_widget_get_first_child (list));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (
-                     GTK_STACK (template_child (f.page, SLUICE_TYPE_QUALITY_PAGE,
-                                                "quality_stack"))), ==, "data");
+                     GTK_STACK (sluice_app_test_child (f.page, SLUICE_TYPE_QUALITY_PAGE,
+                                                       "quality_stack"))), ==, "data");
 
   /* The model retiring within 30 days is on the calendar. */
-  g_assert_true (wait_until (legacy_listed, &f));
+  g_assert_true (sluice_app_test_wait_until (legacy_listed, &f));
   g_assert_true (sluice_quality_page_get_days_left (f.page, "mock-large-legacy", &days));
   g_assert_cmpint (days, >=, 9);
   g_assert_cmpint (days, <=, 10);
@@ -310,14 +253,14 @@ static void
 test_budget_order (void)
 {
   Fixture f = fixture_new ();
-  GtkWidget *page = template_child (f.window, SLUICE_TYPE_WINDOW, "budgets_page");
-  GtkWidget *box = template_child (page, SLUICE_TYPE_BUDGETS_PAGE, "burn_box");
+  GtkWidget *page = sluice_app_test_child (f.window, SLUICE_TYPE_WINDOW, "budgets_page");
+  GtkWidget *box = sluice_app_test_child (page, SLUICE_TYPE_BUDGETS_PAGE, "burn_box");
   gboolean seen_user = FALSE;
   guint n = 0;
 
   send_classification (&f, "Classify the sentiment: the weir held.");
-  g_assert_true (wait_until (all_sent, &f));
-  g_assert_true (wait_until (two_budget_cards, box));
+  g_assert_true (sluice_app_test_wait_until (all_sent, &f));
+  g_assert_true (sluice_app_test_wait_until (two_budget_cards, box));
 
   for (GtkWidget *card = gtk_widget_get_first_child (box); card != NULL;
        card = gtk_widget_get_next_sibling (card), n++)
@@ -394,13 +337,13 @@ static void
 test_acknowledge (void)
 {
   Fixture f = fixture_new ();
-  GtkWidget *list = template_child (f.popover, SLUICE_TYPE_ALERTS_POPOVER, "alerts_list");
-  GtkWidget *all = template_child (f.popover, SLUICE_TYPE_ALERTS_POPOVER, "ack_all_button");
+  GtkWidget *list = sluice_app_test_child (f.popover, SLUICE_TYPE_ALERTS_POPOVER, "alerts_list");
+  GtkWidget *all = sluice_app_test_child (f.popover, SLUICE_TYPE_ALERTS_POPOVER, "ack_all_button");
   GtkWidget *first_row, *button;
 
   /* The retirement date of test_scored (or this one) raised an alert. */
   apply_quality_config ();
-  g_assert_true (wait_until (has_unread, &f));
+  g_assert_true (sluice_app_test_wait_until (has_unread, &f));
   g_assert_true (gtk_widget_get_sensitive (all));
   f.unread_before = sluice_alerts_popover_get_n_unread (f.popover);
 
@@ -414,103 +357,34 @@ test_acknowledge (void)
   g_assert_cmpint (f.alert_id, >, 0);
 
   g_signal_emit_by_name (button, "clicked");
-  g_assert_true (wait_until (unread_dropped, &f));
+  g_assert_true (sluice_app_test_wait_until (unread_dropped, &f));
   g_assert_cmpuint (count_unacknowledged (&f), ==, f.unread_before - 1);
 
   /* All the others: the badge count drops to nothing, in the engine too. */
   g_assert_cmpuint (sluice_alerts_popover_get_n_unread (f.popover), >, 0);
   g_assert_true (gtk_widget_get_sensitive (all));
   g_signal_emit_by_name (all, "clicked");
-  g_assert_true (wait_until (none_unread, &f));
+  g_assert_true (sluice_app_test_wait_until (none_unread, &f));
   g_assert_cmpuint (count_unacknowledged (&f), ==, 0);
   g_assert_false (gtk_widget_get_sensitive (all));
 
   gtk_window_destroy (GTK_WINDOW (f.window));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
-          !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-/* As in test-console.c: HOME and the XDG user directories in a fresh
- * temporary directory, XDG_DATA_DIRS left alone for the icon theme. */
-static char *
-isolate_home (void)
-{
-  static const char *vars[][2] = {
-    { "HOME", "home" },
-    { "XDG_DATA_HOME", "data" },
-    { "XDG_CONFIG_HOME", "config" },
-    { "XDG_CACHE_HOME", "cache" },
-    { "XDG_STATE_HOME", "state" },
-  };
-  char *tmp = g_dir_make_tmp ("sluice-quality-XXXXXX", NULL);
-
-  g_assert_nonnull (tmp);
-  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (tmp, vars[i][1], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i][0], dir, TRUE);
-    }
-
-  return tmp;
-}
-
-static void
-test_no_display (void)
-{
-  if (g_getenv ("SLUICE_TEST_HARNESS") != NULL)
-    g_test_fail_printf ("no display, but the test harness promised one");
-  else
-    g_test_skip ("no display (run under xvfb-run)");
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *tmp = isolate_home ();
-  g_autofree char *db_path = g_build_filename (tmp, "sluice.db", NULL);
-  int ret;
+  sluice_app_test_init (&argc, &argv, "quality", 60);
 
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
+  app = sluice_app_test_start ("/app/quality/display");
+  if (app != NULL)
     {
-      g_test_add_func ("/app/quality/display", test_no_display);
-      return g_test_run ();
+      g_test_add_func ("/app/quality/templates", test_templates);
+      g_test_add_func ("/app/quality/scored", test_scored);
+      g_test_add_func ("/app/alerts/acknowledge", test_acknowledge);
+      g_test_add_func ("/app/panels/budgets/order", test_budget_order);
     }
 
-  app = sluice_application_new (G_APPLICATION_NON_UNIQUE);
-  sluice_application_set_db_path (app, db_path);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  g_test_add_func ("/app/quality/templates", test_templates);
-  g_test_add_func ("/app/quality/scored", test_scored);
-  g_test_add_func ("/app/alerts/acknowledge", test_acknowledge);
-  g_test_add_func ("/app/panels/budgets/order", test_budget_order);
-
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  remove_tree (tmp);
-
-  return ret;
+  return sluice_app_test_run ();
 }

@@ -9,8 +9,7 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-
+#include "sluice-app-test-support.h"
 #include "sluice-application.h"
 #include "sluice-playground-page.h"
 #include "sluice-requests-page.h"
@@ -19,76 +18,24 @@
 /* The request log and the Playground against the real embedded engine
  * (the default configuration on the built-in mock providers). */
 
-#define WAIT_LIMIT_S 30
-
 static SluiceApplication *app;
-static char *tmp_dir;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-set_flag (gpointer data)
+/* Template children of the two pages under test. */
+static GtkWidget *
+requests_child (gpointer    page,
+                const char *name)
 {
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition cond,
-            gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_LIMIT_S, set_flag, &timed_out);
-
-  while (!cond (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-
-  return cond (data);
+  return sluice_app_test_child (page, SLUICE_TYPE_REQUESTS_PAGE, name);
 }
 
 static GtkWidget *
-child (gpointer    widget,
-       GType       type,
-       const char *name)
+playground_child (gpointer    page,
+                  const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
-}
-
-static guint
-count_children (GtkWidget *widget)
-{
-  guint n = 0;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    n++;
-  return n;
+  return sluice_app_test_child (page, SLUICE_TYPE_PLAYGROUND_PAGE, name);
 }
 
 /* Sending straight through the host, as any client of the engine would. */
-
-static void
-on_sent (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  SluiceResponse **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = sluice_engine_host_send_finish (SLUICE_ENGINE_HOST (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-pointer_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
 
 static SluiceResponse *
 send_prompt (const char *user,
@@ -96,12 +43,11 @@ send_prompt (const char *user,
 {
   SluiceEngineHost *host = sluice_application_get_engine_host (app);
   g_autoptr(SluiceRequest) request = sluice_request_new ();
-  SluiceResponse *response = NULL;
+  SluiceResponse *response;
 
   sluice_request_add_message (request, SLUICE_ROLE_USER, prompt);
   sluice_request_set_user (request, user);
-  sluice_engine_host_send_async (host, request, NULL, NULL, NULL, on_sent, &response);
-  g_assert_true (wait_until (pointer_set, &response));
+  response = sluice_app_test_send (host, request);
   g_assert_cmpint (sluice_response_get_status (response), ==, SLUICE_REQUEST_STATUS_OK);
 
   return response;
@@ -153,7 +99,8 @@ show_requests (SluiceRequestsPage **page)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (sluice_window_set_page (window, "requests"));
-  *page = SLUICE_REQUESTS_PAGE (child (window, SLUICE_TYPE_WINDOW, "requests_page"));
+  *page = SLUICE_REQUESTS_PAGE (sluice_app_test_child (window, SLUICE_TYPE_WINDOW,
+                                                       "requests_page"));
   g_assert_nonnull (sluice_requests_page_get_model (*page));
   return window;
 }
@@ -163,19 +110,21 @@ test_templates (void)
 {
   GtkWidget *requests = g_object_ref_sink (sluice_requests_page_new ());
   GtkWidget *playground = g_object_ref_sink (sluice_playground_page_new ());
-  GtkStack *detail = GTK_STACK (child (requests, SLUICE_TYPE_REQUESTS_PAGE, "detail_stack"));
-  GtkStack *output = GTK_STACK (child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "output_stack"));
+  GtkStack *detail = GTK_STACK (requests_child (requests, "detail_stack"));
+  GtkStack *output = GTK_STACK (playground_child (playground, "output_stack"));
 
   /* Without a host: no model, nothing selected. */
   g_assert_null (sluice_requests_page_get_model (SLUICE_REQUESTS_PAGE (requests)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (detail), ==, "none");
-  g_assert_cmpuint (count_children (child (requests, SLUICE_TYPE_REQUESTS_PAGE, "detail_trace")), ==, 0);
+  g_assert_cmpuint (sluice_app_test_count_children (requests_child (requests, "detail_trace")),
+                    ==, 0);
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (output), ==, "single");
   sluice_playground_page_set_compare (SLUICE_PLAYGROUND_PAGE (playground), TRUE);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (output), ==, "compare");
-  g_assert_false (gtk_widget_get_visible (child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "model_row")));
-  g_assert_cmpuint (count_children (child (playground, SLUICE_TYPE_PLAYGROUND_PAGE, "compare_box")), ==, 2);
+  g_assert_false (gtk_widget_get_visible (playground_child (playground, "model_row")));
+  g_assert_cmpuint (sluice_app_test_count_children (playground_child (playground, "compare_box")),
+                    ==, 2);
 
   g_object_unref (requests);
   g_object_unref (playground);
@@ -207,35 +156,36 @@ test_log_and_detail (void)
   const char *answer;
   guint before;
 
-  g_assert_true (wait_until (log_idle, page));
+  g_assert_true (sluice_app_test_wait_until (log_idle, page));
   before = g_list_model_get_n_items (sluice_requests_page_get_model (page));
 
   response = send_prompt ("alice", "Which river flows through Vienna?");
 
   /* The log finds the new row by itself, from the next snapshot. */
   count.n = before + 1;
-  g_assert_true (wait_until (log_at_least, &count));
+  g_assert_true (sluice_app_test_wait_until (log_at_least, &count));
 
   item = g_list_model_get_item (sluice_requests_page_get_model (page), 0);
   sluice_requests_page_select (page, 0);
-  g_assert_true (wait_until (item_loaded, item));
+  g_assert_true (sluice_app_test_wait_until (item_loaded, item));
   g_assert_cmpstr (sluice_ledger_item_get_row (item)->request_id, ==,
                    sluice_response_get_request_id (response));
   g_assert_cmpstr (sluice_ledger_item_get_row (item)->user, ==, "alice");
 
   detail.id = sluice_ledger_item_get_id (item);
-  g_assert_true (wait_until (detail_shown, &detail));
+  g_assert_true (sluice_app_test_wait_until (detail_shown, &detail));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (
-                     GTK_STACK (child (page, SLUICE_TYPE_REQUESTS_PAGE, "detail_stack"))),
+                     GTK_STACK (requests_child (page, "detail_stack"))),
                    ==, "detail");
 
   /* The trace, the answer and the messages, as the ledger kept them. */
-  g_assert_cmpuint (count_children (child (page, SLUICE_TYPE_REQUESTS_PAGE, "detail_trace")),
+  g_assert_cmpuint (sluice_app_test_count_children (requests_child (page, "detail_trace")),
                     ==, sluice_trace_get_n_entries (sluice_response_get_trace (response)));
-  g_assert_cmpuint (count_children (child (page, SLUICE_TYPE_REQUESTS_PAGE, "detail_trace")), >, 0);
-  answer = gtk_label_get_text (GTK_LABEL (child (page, SLUICE_TYPE_REQUESTS_PAGE, "detail_answer")));
+  g_assert_cmpuint (sluice_app_test_count_children (requests_child (page, "detail_trace")), >, 0);
+  answer = gtk_label_get_text (GTK_LABEL (requests_child (page, "detail_answer")));
   g_assert_cmpstr (answer, ==, sluice_response_get_content (response));
-  g_assert_cmpuint (count_children (child (page, SLUICE_TYPE_REQUESTS_PAGE, "detail_messages")), ==, 1);
+  g_assert_cmpuint (sluice_app_test_count_children (requests_child (page, "detail_messages")),
+                    ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -252,14 +202,14 @@ test_filters (void)
 {
   SluiceRequestsPage *page = NULL;
   SluiceWindow *window = show_requests (&page);
-  GtkWidget *search = child (page, SLUICE_TYPE_REQUESTS_PAGE, "search_entry");
-  GtkWidget *user = child (page, SLUICE_TYPE_REQUESTS_PAGE, "user_entry");
-  GtkDropDown *status = GTK_DROP_DOWN (child (page, SLUICE_TYPE_REQUESTS_PAGE, "status_dropdown"));
-  GtkDropDown *time = GTK_DROP_DOWN (child (page, SLUICE_TYPE_REQUESTS_PAGE, "time_dropdown"));
+  GtkWidget *search = requests_child (page, "search_entry");
+  GtkWidget *user = requests_child (page, "user_entry");
+  GtkDropDown *status = GTK_DROP_DOWN (requests_child (page, "status_dropdown"));
+  GtkDropDown *time = GTK_DROP_DOWN (requests_child (page, "time_dropdown"));
   CountState count = { page, 0 };
   guint total;
 
-  g_assert_true (wait_until (log_idle, page));
+  g_assert_true (sluice_app_test_wait_until (log_idle, page));
   total = g_list_model_get_n_items (sluice_requests_page_get_model (page)) + 3;
 
   g_object_unref (send_prompt ("bob", "Tell me about the zebra of the plains."));
@@ -267,35 +217,35 @@ test_filters (void)
   g_object_unref (send_prompt ("carol", "Why is the zebra striped?"));
 
   count.n = total;
-  g_assert_true (wait_until (log_has, &count));
+  g_assert_true (sluice_app_test_wait_until (log_has, &count));
 
   set_text (user, "bob");
   count.n = 2;
-  g_assert_true (wait_until (log_has, &count));
+  g_assert_true (sluice_app_test_wait_until (log_has, &count));
 
   set_text (search, "zebra");
   count.n = 1;
-  g_assert_true (wait_until (log_has, &count));
+  g_assert_true (sluice_app_test_wait_until (log_has, &count));
 
   set_text (user, "");
   count.n = 2;
-  g_assert_true (wait_until (log_has, &count));
+  g_assert_true (sluice_app_test_wait_until (log_has, &count));
 
   /* The mock answered everything: no errors. */
   gtk_drop_down_set_selected (status, 2);
   count.n = 0;
-  g_assert_true (wait_until (log_has, &count));
+  g_assert_true (sluice_app_test_wait_until (log_has, &count));
   gtk_drop_down_set_selected (status, 1);
   count.n = 2;
-  g_assert_true (wait_until (log_has, &count));
+  g_assert_true (sluice_app_test_wait_until (log_has, &count));
 
   set_text (search, "");
   gtk_drop_down_set_selected (time, 1);
   count.n = total;
-  g_assert_true (wait_until (log_has, &count));
+  g_assert_true (sluice_app_test_wait_until (log_has, &count));
   gtk_drop_down_set_selected (status, 0);
   gtk_drop_down_set_selected (time, 0);
-  g_assert_true (wait_until (log_has, &count));
+  g_assert_true (sluice_app_test_wait_until (log_has, &count));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -331,9 +281,10 @@ show_playground (SluiceWindow **window,
   *window = sluice_window_new (app);
   gtk_window_present (GTK_WINDOW (*window));
   sluice_window_set_page (*window, "playground");
-  page = SLUICE_PLAYGROUND_PAGE (child (*window, SLUICE_TYPE_WINDOW, "playground_page"));
+  page = SLUICE_PLAYGROUND_PAGE (sluice_app_test_child (*window, SLUICE_TYPE_WINDOW,
+                                                       "playground_page"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (
-    GTK_TEXT_VIEW (child (page, SLUICE_TYPE_PLAYGROUND_PAGE, "user_view"))), prompt, -1);
+    GTK_TEXT_VIEW (playground_child (page, "user_view"))), prompt, -1);
   return page;
 }
 
@@ -343,22 +294,21 @@ test_playground_streams (void)
   SluiceWindow *window = NULL;
   SluicePlaygroundPage *page =
     show_playground (&window, "Write three sentences about the sea, please, at some length.");
-  GtkTextView *answer = GTK_TEXT_VIEW (child (page, SLUICE_TYPE_PLAYGROUND_PAGE, "answer_view"));
+  GtkTextView *answer = GTK_TEXT_VIEW (playground_child (page, "answer_view"));
   StreamState state = { page, 0 };
 
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (child (page, SLUICE_TYPE_PLAYGROUND_PAGE,
-                                                           "stream_switch"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (playground_child (page, "stream_switch"))));
   g_signal_connect (gtk_text_view_get_buffer (answer), "changed",
                     G_CALLBACK (on_answer_changed), &state);
 
   gtk_widget_activate_action (GTK_WIDGET (page), "playground.send", NULL);
   g_assert_true (sluice_playground_page_get_busy (page));
-  g_assert_true (wait_until (not_busy, page));
+  g_assert_true (sluice_app_test_wait_until (not_busy, page));
 
   /* Pieces of the answer arrived before the response did. */
   g_assert_nonnull (sluice_playground_page_get_response (page));
   g_assert_cmpuint (state.updates_while_busy, >=, 2);
-  g_assert_cmpuint (count_children (child (page, SLUICE_TYPE_PLAYGROUND_PAGE, "trace_list")), >, 0);
+  g_assert_cmpuint (sluice_app_test_count_children (playground_child (page, "trace_list")), >, 0);
 
   g_signal_handlers_disconnect_by_data (gtk_text_view_get_buffer (answer), &state);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -372,7 +322,7 @@ test_playground_compare (void)
   g_autoptr(SluiceConfig) config =
     sluice_engine_host_dup_config (sluice_application_get_engine_host (app));
   GListModel *choices = gtk_drop_down_get_model (
-    GTK_DROP_DOWN (child (page, SLUICE_TYPE_PLAYGROUND_PAGE, "model_dropdown")));
+    GTK_DROP_DOWN (playground_child (page, "model_dropdown")));
   guint n = g_list_model_get_n_items (choices);
   SluiceResponse *left, *right;
   const char *first = sluice_config_get_model (config, 0)->name;
@@ -396,7 +346,7 @@ test_playground_compare (void)
   sluice_playground_page_set_compare_models (page, first_index, second_index);
   gtk_widget_activate_action (GTK_WIDGET (page), "playground.send", NULL);
   g_assert_true (sluice_playground_page_get_busy (page));
-  g_assert_true (wait_until (not_busy, page));
+  g_assert_true (sluice_app_test_wait_until (not_busy, page));
 
   left = sluice_playground_page_get_compare_response (page, 0);
   right = sluice_playground_page_get_compare_response (page, 1);
@@ -410,87 +360,21 @@ test_playground_compare (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path_child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (path_child, G_FILE_TEST_IS_DIR) &&
-          !g_file_test (path_child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (path_child);
-      else
-        g_remove (path_child);
-    }
-  g_rmdir (path);
-}
-
-/* As in test-console.c: HOME and the XDG user directories in a fresh
- * temporary directory, but XDG_DATA_DIRS kept for icons and MIME types. */
-static void
-isolate_home (void)
-{
-  static const char *vars[][2] = {
-    { "HOME", "home" }, { "XDG_DATA_HOME", "data" }, { "XDG_CONFIG_HOME", "config" },
-    { "XDG_CACHE_HOME", "cache" }, { "XDG_STATE_HOME", "state" },
-  };
-
-  tmp_dir = g_dir_make_tmp ("sluice-requests-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
-  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (tmp_dir, vars[i][1], NULL);
-
-      g_mkdir_with_parents (dir, 0700);
-      g_setenv (vars[i][0], dir, TRUE);
-    }
-}
-
-static void
-test_no_display (void)
-{
-  if (g_getenv ("SLUICE_TEST_HARNESS") != NULL)
-    g_test_fail_printf ("no display, but the test harness promised one");
-  else
-    g_test_skip ("no display (run under xvfb-run)");
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *db_path = NULL;
-  int ret;
+  sluice_app_test_init (&argc, &argv, "requests", 30);
 
-  isolate_home ();
-  db_path = g_build_filename (tmp_dir, "sluice.db", NULL);
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
+  app = sluice_app_test_start ("/app/requests/display");
+  if (app != NULL)
     {
-      g_test_add_func ("/app/requests/display", test_no_display);
-      return g_test_run ();
+      g_test_add_func ("/app/requests/templates", test_templates);
+      g_test_add_func ("/app/requests/log-and-detail", test_log_and_detail);
+      g_test_add_func ("/app/requests/filters", test_filters);
+      g_test_add_func ("/app/playground/streams", test_playground_streams);
+      g_test_add_func ("/app/playground/compare", test_playground_compare);
     }
 
-  app = sluice_application_new (G_APPLICATION_NON_UNIQUE);
-  sluice_application_set_db_path (app, db_path);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-
-  g_test_add_func ("/app/requests/templates", test_templates);
-  g_test_add_func ("/app/requests/log-and-detail", test_log_and_detail);
-  g_test_add_func ("/app/requests/filters", test_filters);
-  g_test_add_func ("/app/playground/streams", test_playground_streams);
-  g_test_add_func ("/app/playground/compare", test_playground_compare);
-
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
-
-  return ret;
+  return sluice_app_test_run ();
 }
