@@ -54,21 +54,19 @@ typedef struct
   const char *name;
   const char *title;
   const char *icon_name;
-  const char *description;   /* NULL for the pages that exist already */
 } PageInfo;
 
-/* The sidebar, in order. Pages with a description are placeholders saying
- * what they will show; none of them invents data. */
+/* The sidebar, in order; the pages themselves are in the template. */
 static const PageInfo pages[] = {
-  { "overview", N_("Overview"), "view-grid-symbolic", NULL },
-  { "providers", N_("Providers"), "network-server-symbolic", NULL },
-  { "budgets", N_("Budgets"), "x-office-spreadsheet-symbolic", NULL },
-  { "cache", N_("Cache"), "drive-multidisk-symbolic", NULL },
-  { "quality", N_("Quality & Drift"), "applications-science-symbolic", NULL },
-  { "requests", N_("Requests"), "view-list-bullet-symbolic", NULL },
-  { "playground", N_("Playground"), "document-send-symbolic", NULL },
-  { "configuration", N_("Configuration"), "emblem-system-symbolic", NULL },
-  { "mock", N_("Mock"), "applications-engineering-symbolic", NULL },
+  { "overview", N_("Overview"), "view-grid-symbolic" },
+  { "providers", N_("Providers"), "network-server-symbolic" },
+  { "budgets", N_("Budgets"), "x-office-spreadsheet-symbolic" },
+  { "cache", N_("Cache"), "drive-multidisk-symbolic" },
+  { "quality", N_("Quality & Drift"), "applications-science-symbolic" },
+  { "requests", N_("Requests"), "view-list-bullet-symbolic" },
+  { "playground", N_("Playground"), "document-send-symbolic" },
+  { "configuration", N_("Configuration"), "emblem-system-symbolic" },
+  { "mock", N_("Mock"), "applications-engineering-symbolic" },
 };
 
 static int
@@ -101,20 +99,7 @@ static void
 populate (SluiceWindow *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      gtk_list_box_append (self->sidebar, create_sidebar_row (&pages[i]));
-
-      if (pages[i].description != NULL)
-        {
-          GtkWidget *status = adw_status_page_new ();
-
-          adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), pages[i].icon_name);
-          adw_status_page_set_title (ADW_STATUS_PAGE (status), _(pages[i].title));
-          adw_status_page_set_description (ADW_STATUS_PAGE (status),
-                                           _(pages[i].description));
-          gtk_stack_add_named (self->stack, status, pages[i].name);
-        }
-    }
+    gtk_list_box_append (self->sidebar, create_sidebar_row (&pages[i]));
 }
 
 static void
