@@ -905,6 +905,17 @@ decorate_snapshot (SluiceEngine   *self,
       stats->breaker_trips = info->trips;
       stats->breaker_forced = info->forced;
     }
+
+  for (guint i = 0; i < snapshot->models->len; i++)
+    {
+      SluiceModelStats *stats = &g_array_index (snapshot->models, SluiceModelStats, i);
+
+      stats->provider_requests_left = stats->provider_tokens_left = -1;
+      sluice_limiter_lookup_provider_headers (self->limiter, stats->model,
+                                              &stats->provider_requests_left,
+                                              &stats->provider_tokens_left,
+                                              &stats->provider_headers_at_us);
+    }
 }
 
 /**

@@ -324,6 +324,10 @@ cache_looked_up_cb (GObject      *object,
 
   state->response->cache_status = found->status;
   TRACE (state, SLUICE_STAGE_CACHE, 0, "cache", "%s", found->detail);
+  if (state->policy != NULL && found->status != SLUICE_CACHE_STATUS_NONE)
+    sluice_metrics_note_cache_lookup (state->engine->metrics, state->policy->task,
+                                      found->status == SLUICE_CACHE_STATUS_EXACT ||
+                                      found->status == SLUICE_CACHE_STATUS_SEMANTIC);
   if ((found->status == SLUICE_CACHE_STATUS_EXACT || found->status == SLUICE_CACHE_STATUS_SEMANTIC) &&
       _sluice_pipeline_serve_entry (task, found))
     {

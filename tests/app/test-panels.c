@@ -319,6 +319,15 @@ hit_rate_positive (gpointer data)
   return sluice_cache_page_get_hit_rate (SLUICE_CACHE_PAGE (f->page)) > 0;
 }
 
+static gboolean
+classification_hit_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_strcmp0 (sluice_cache_page_get_policy_hits (SLUICE_CACHE_PAGE (f->page), "classification"),
+                    "1 hit of 2 lookups") == 0;
+}
+
 static void
 test_cache_hit_rate (void)
 {
@@ -336,9 +345,12 @@ test_cache_hit_rate (void)
   g_assert_true (sluice_app_test_wait_until (hit_rate_positive, &f));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), !=, "0 %");
 
-  /* The TTL policy table lists the config's task types. */
+  /* The TTL policy table lists the config's task types, with their hits. */
   policies = sluice_app_test_child (f.page, SLUICE_TYPE_CACHE_PAGE, "policies_list");
   g_assert_nonnull (gtk_widget_get_first_child (policies));
+  g_assert_true (sluice_app_test_wait_until (classification_hit_shown, &f));
+  g_assert_cmpstr (sluice_cache_page_get_policy_hits (SLUICE_CACHE_PAGE (f.page), "classification"),
+                   ==, "1 hit of 2 lookups");
 
   gtk_window_destroy (GTK_WINDOW (f.window));
 }

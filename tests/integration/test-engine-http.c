@@ -172,6 +172,33 @@ test_fallback_over_http (Fixture       *f,
   g_assert_nonnull (strstr (stats, "broken-model"));
 }
 
+/* What the provider's rate-limit headers said reaches the snapshot. */
+static void
+test_provider_headers (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SluiceResponse) r = NULL;
+  g_autoptr(SluiceSnapshot) snapshot = NULL;
+  const SluiceModelStats *stats;
+
+  sluice_test_mock_set_scenario (f->mock,
+      "{ \"default\": { \"latency_ms\": { \"p50\": 1, \"p99\": 2 }, \"answer\": \"echo\" },"
+      "  \"limits\": { \"rpm\": 100, \"tpm\": 100000 } }", &error);
+  g_assert_no_error (error);
+  r = ask (f, "oa-model", "How many are left?", FALSE, NULL);
+  g_assert_cmpint (sluice_response_get_status (r), ==, SLUICE_REQUEST_STATUS_OK);
+  sluice_engine_publish_snapshot (f->engine);
+  snapshot = sluice_engine_dup_snapshot (f->engine);
+  stats = sluice_snapshot_lookup_model (snapshot, "oa-model");
+  g_assert_nonnull (stats);
+  g_assert_cmpint (stats->provider_headers_at_us, >, 0);
+  g_assert_cmpint (stats->provider_requests_left, ==, 99);
+  g_assert_cmpint (stats->provider_tokens_left, >, 0);
+  g_assert_cmpint (stats->provider_tokens_left, <=, 100000);
+  g_assert_cmpint (sluice_snapshot_lookup_model (snapshot, "ge-model")->provider_headers_at_us, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +209,8 @@ main (int   argc,
               setup, test_each_wire_format, teardown);
   g_test_add ("/integration/engine-http/fallback", Fixture, NULL,
               setup, test_fallback_over_http, teardown);
+  g_test_add ("/integration/engine-http/provider-headers", Fixture, NULL,
+              setup, test_provider_headers, teardown);
 
   return g_test_run ();
 }

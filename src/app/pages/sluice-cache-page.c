@@ -15,8 +15,7 @@
 #include "widgets/sluice-chart.h"
 
 /* The cache: hit rate over time by tier, size, evictions and savings, the
- * TTL policy of each task type, and purges that ask first. The snapshot
- * has no per-policy hit counts, so the policy table shows none. */
+ * TTL policy of each task type with its hits, and purges that ask first. */
 
 enum { TIER_EXACT, TIER_SEMANTIC, TIER_STALE, N_TIERS };
 
@@ -50,6 +49,7 @@ struct _SluiceCachePage
   GtkDropDown      *window_dropdown;
   SluiceChart      *hit_chart;
   GtkListBox       *policies_list;
+  GHashTable       *policy_hits;       /* task -> GtkLabel in policies_list */
 };
 
 G_DEFINE_FINAL_TYPE (SluiceCachePage, sluice_cache_page, GTK_TYPE_WIDGET)
@@ -150,10 +150,12 @@ format_ttl (gint64 ttl_s)
 }
 
 static GtkWidget *
-create_policy_row (const SluiceTtlPolicy *policy)
+create_policy_row (SluiceCachePage       *self,
+                   const SluiceTtlPolicy *policy)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *suffix = gtk_label_new (NULL);
+  GtkWidget *hits = gtk_label_new (NULL);
   g_autofree char *ttl = NULL;
   g_autofree char *threshold = NULL;
 
@@ -172,9 +174,57 @@ create_policy_row (const SluiceTtlPolicy *policy)
     }
   gtk_widget_add_css_class (suffix, "numeric");
   gtk_widget_add_css_class (suffix, "dim-label");
+  gtk_widget_add_css_class (hits, "numeric");
+  gtk_widget_set_visible (hits, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), hits);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
+  g_hash_table_replace (self->policy_hits, g_strdup (policy->task), hits);
 
   return row;
+}
+
+static void
+update_policy_hits (SluiceCachePage *self,
+                    SluiceSnapshot  *snapshot)
+{
+  for (guint i = 0; i < sluice_snapshot_get_n_policies (snapshot); i++)
+    {
+      const SluiceSnapshotPolicy *p = sluice_snapshot_get_policy (snapshot, i);
+      GtkLabel *label = g_hash_table_lookup (self->policy_hits, p->task);
+
+      if (label == NULL)
+        continue;
+      /* Translators: "12 hits of 40 lookups" */
+      sluice_panel_set_label_take (label,
+                                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                 "%" G_GUINT64_FORMAT " hit of %"
+                                                                 G_GUINT64_FORMAT " lookups",
+                                                                 "%" G_GUINT64_FORMAT " hits of %"
+                                                                 G_GUINT64_FORMAT " lookups",
+                                                                 (gulong) p->hits),
+                                                    p->hits, p->lookups));
+      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+    }
+}
+
+/**
+ * sluice_cache_page_get_policy_hits:
+ * @self: the page
+ * @task: a TTL policy's task type
+ *
+ * Returns: (nullable): the hits the policy table shows for @task
+ */
+const char *
+sluice_cache_page_get_policy_hits (SluiceCachePage *self,
+                                   const char      *task)
+{
+  GtkLabel *label;
+
+  g_return_val_if_fail (SLUICE_IS_CACHE_PAGE (self), NULL);
+
+  label = g_hash_table_lookup (self->policy_hits, task);
+  return label != NULL && gtk_widget_get_visible (GTK_WIDGET (label))
+         ? gtk_label_get_text (label) : NULL;
 }
 
 static void
@@ -188,10 +238,11 @@ update_policies (SluiceCachePage *self)
   g_free (self->policies_digest);
   self->policies_digest = g_strdup (sluice_config_get_digest (config));
   sluice_panel_clear_list (self->policies_list);
+  g_hash_table_remove_all (self->policy_hits);
 
   for (guint i = 0; i < sluice_config_get_n_ttl_policies (config); i++)
     gtk_list_box_append (self->policies_list,
-                         create_policy_row (sluice_config_get_ttl_policy (config, i)));
+                         create_policy_row (self, sluice_config_get_ttl_policy (config, i)));
 }
 
 void
@@ -211,6 +262,7 @@ sluice_cache_page_update (SluiceCachePage *self,
   update_chart (self, cache, sluice_snapshot_get_time_us (snapshot));
   if (self->host != NULL)
     update_policies (self);
+  update_policy_hits (self, snapshot);
 }
 
 /**
@@ -384,6 +436,7 @@ sluice_cache_page_dispose (GObject *object)
     g_clear_signal_handler (&self->snapshot_handler, self->host);
   g_clear_object (&self->host);
   g_clear_pointer (&self->policies_digest, g_free);
+  g_clear_pointer (&self->policy_hits, g_hash_table_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SLUICE_TYPE_CACHE_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -431,6 +484,7 @@ static void
 sluice_cache_page_init (SluiceCachePage *self)
 {
   self->bucket = -1;
+  self->policy_hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   sluice_chart_set_unit (self->hit_chart, SLUICE_CHART_UNIT_PERCENT);

@@ -21,5 +21,7 @@ void        sluice_cache_page_set_host (SluiceCachePage   *self,
 void        sluice_cache_page_update   (SluiceCachePage   *self,
                                        SluiceSnapshot   *snapshot);
 double      sluice_cache_page_get_hit_rate (SluiceCachePage *self);
+const char *sluice_cache_page_get_policy_hits (SluiceCachePage *self,
+                                               const char      *task);
 
 G_END_DECLS

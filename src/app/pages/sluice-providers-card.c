@@ -24,6 +24,7 @@ struct _SluiceModelCard
   GtkLabel    *stats_label;
   GtkLabel    *countdown_label;
   GtkLabel    *hold_label;
+  GtkLabel    *headers_label;
   SluiceChart *latency_chart;
   GtkGrid     *bars;
   GtkLabel    *no_limits_label;
@@ -105,6 +106,9 @@ sluice_model_card_new (const char *model,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (card->stats_label));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (card->countdown_label));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (card->hold_label));
+  card->headers_label = GTK_LABEL (new_label ("dim-label"));
+  gtk_widget_set_visible (GTK_WIDGET (card->headers_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (card->headers_label));
 
   card->latency_chart = SLUICE_CHART (chart);
   sluice_chart_set_thin (card->latency_chart, TRUE);
@@ -267,6 +271,32 @@ update_stats (SluiceModelCard        *card,
                                                   rate, calls, trips));
 }
 
+/* What the provider's own rate-limit headers said last, beside the limits
+ * Sluice enforces. */
+static void
+update_provider_headers (SluiceModelCard        *card,
+                         const SluiceModelStats *stats,
+                         gint64                  now_us)
+{
+  g_autofree char *requests = NULL;
+  g_autofree char *tokens = NULL;
+  g_autofree char *age = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (card->headers_label), stats->provider_headers_at_us > 0);
+  if (stats->provider_headers_at_us <= 0)
+    return;
+
+  requests = stats->provider_requests_left >= 0
+             ? g_strdup_printf ("%" G_GINT64_FORMAT, stats->provider_requests_left) : g_strdup ("?");
+  tokens = stats->provider_tokens_left >= 0
+           ? g_strdup_printf ("%" G_GINT64_FORMAT, stats->provider_tokens_left) : g_strdup ("?");
+  age = sluice_panel_format_countdown (MAX (0, now_us - stats->provider_headers_at_us));
+  sluice_panel_set_label_take (card->headers_label,
+                               g_strdup_printf (_("The provider's headers said: %s requests and "
+                                                  "%s tokens left (%s ago)"),
+                                                requests, tokens, age));
+}
+
 void
 sluice_model_card_update (SluiceModelCard        *card,
                           SluiceSnapshot         *snapshot,
@@ -290,6 +320,7 @@ sluice_model_card_update (SluiceModelCard        *card,
       sluice_chart_push (card->latency_chart, 1, now_us, stats->p99_us / 1000.0);
     }
   update_bars (card, snapshot);
+  update_provider_headers (card, stats, now_us);
   sluice_model_card_tick (card, g_get_real_time ());
 }
 

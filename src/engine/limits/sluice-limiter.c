@@ -25,6 +25,9 @@ typedef struct
   gint64 until_us;
   gint64 requests_left;      /* -1: not reported */
   gint64 tokens_left;
+  gint64 seen_at_us;         /* when the headers came */
+  gint64 reported_requests;  /* as the provider said them, for display */
+  gint64 reported_tokens;
 } Learned;
 
 struct _SluiceLimiter
@@ -508,7 +511,40 @@ sluice_limiter_observe_provider_headers (SluiceLimiter *self,
   learned->until_us = sluice_clock_now_us (self->clock) + reset_ms * 1000;
   learned->requests_left = remaining_requests;
   learned->tokens_left = remaining_tokens;
+  learned->seen_at_us = sluice_clock_now_us (self->clock);
+  learned->reported_requests = remaining_requests;
+  learned->reported_tokens = remaining_tokens;
   g_hash_table_replace (self->learned, g_strdup (model), learned);
+}
+
+/**
+ * sluice_limiter_lookup_provider_headers:
+ * @self: a limiter
+ * @model: a model
+ * @requests_left: (out): what the provider last said was left, or -1
+ * @tokens_left: (out): the same for tokens, or -1
+ * @seen_at_us: (out): when it said so (wall clock)
+ *
+ * Returns: %TRUE when the model's provider sent rate-limit headers
+ */
+gboolean
+sluice_limiter_lookup_provider_headers (SluiceLimiter *self,
+                                        const char    *model,
+                                        gint64        *requests_left,
+                                        gint64        *tokens_left,
+                                        gint64        *seen_at_us)
+{
+  Learned *learned;
+
+  g_return_val_if_fail (SLUICE_IS_LIMITER (self), FALSE);
+
+  learned = g_hash_table_lookup (self->learned, model);
+  if (learned == NULL)
+    return FALSE;
+  *requests_left = learned->reported_requests;
+  *tokens_left = learned->reported_tokens;
+  *seen_at_us = learned->seen_at_us;
+  return TRUE;
 }
 
 static void

@@ -102,6 +102,12 @@ SluiceReservation  *sluice_limiter_reserve_finish       (SluiceLimiter       *se
                                                          gint64              *retry_at_us,
                                                          GError             **error);
 GArray             *sluice_limiter_dup_usage            (SluiceLimiter       *self);
+gboolean            sluice_limiter_lookup_provider_headers
+                                                        (SluiceLimiter       *self,
+                                                         const char          *model,
+                                                         gint64              *requests_left,
+                                                         gint64              *tokens_left,
+                                                         gint64              *seen_at_us);
 void                sluice_limiter_observe_provider_headers
                                                         (SluiceLimiter       *self,
                                                          const char          *model,

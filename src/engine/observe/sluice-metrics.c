@@ -48,6 +48,7 @@ struct _SluiceMetrics
   GArray               *window;        /* Sample, one per request */
   GHashTable           *models;        /* name -> ModelCounters */
   GPtrArray            *model_order;   /* ModelCounters, first seen first */
+  GHashTable           *policies;      /* task -> guint64[2]: lookups, hits */
   guint64               sequence;
   gboolean              dirty;
   gint64                day_start_us;
@@ -76,6 +77,7 @@ sluice_metrics_finalize (GObject *object)
   g_clear_pointer (&self->window, g_array_unref);
   g_clear_pointer (&self->model_order, g_ptr_array_unref);
   g_clear_pointer (&self->models, g_hash_table_unref);
+  g_clear_pointer (&self->policies, g_hash_table_unref);
 
   G_OBJECT_CLASS (sluice_metrics_parent_class)->finalize (object);
 }
@@ -92,6 +94,7 @@ sluice_metrics_init (SluiceMetrics *self)
   self->window = g_array_new (FALSE, FALSE, sizeof (Sample));
   self->models = g_hash_table_new (g_str_hash, g_str_equal);
   self->model_order = g_ptr_array_new_with_free_func (model_counters_free);
+  self->policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->dirty = TRUE;
 }
 
@@ -270,6 +273,28 @@ sluice_metrics_add_cost_today (SluiceMetrics *self,
   self->dirty = TRUE;
 }
 
+/* A cache lookup under the TTL policy of @task, for the per-policy hits. */
+void
+sluice_metrics_note_cache_lookup (SluiceMetrics *self,
+                                  const char    *task,
+                                  gboolean       hit)
+{
+  guint64 *counts;
+
+  g_return_if_fail (SLUICE_IS_METRICS (self));
+  g_return_if_fail (task != NULL);
+
+  counts = g_hash_table_lookup (self->policies, task);
+  if (counts == NULL)
+    {
+      counts = g_new0 (guint64, 2);
+      g_hash_table_insert (self->policies, g_strdup (task), counts);
+    }
+  counts[0]++;
+  counts[1] += hit ? 1 : 0;
+  self->dirty = TRUE;
+}
+
 void
 sluice_metrics_note_breaker_change (SluiceMetrics *self)
 {
@@ -360,6 +385,23 @@ fill_rps_history (SluiceMetrics  *self,
     }
 }
 
+static void
+fill_policies (SluiceMetrics  *self,
+               SluiceSnapshot *snapshot)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->policies);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const guint64 *counts = value;
+      SluiceSnapshotPolicy policy = { g_strdup (key), counts[0], counts[1] };
+
+      g_array_append_val (snapshot->policies, policy);
+    }
+}
+
 /**
  * sluice_metrics_build_snapshot:
  * @self: the metrics
@@ -411,6 +453,7 @@ sluice_metrics_build_snapshot (SluiceMetrics *self,
       g_array_append_val (snapshot->models, stats);
     }
 
+  fill_policies (self, snapshot);
   self->dirty = FALSE;
   return snapshot;
 }

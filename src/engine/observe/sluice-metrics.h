@@ -28,6 +28,9 @@ void            sluice_metrics_record_call     (SluiceMetrics    *self,
                                                 double            cost_usd);
 void            sluice_metrics_add_cost_today  (SluiceMetrics    *self,
                                                 double            cost_usd);
+void            sluice_metrics_note_cache_lookup (SluiceMetrics   *self,
+                                                  const char      *task,
+                                                  gboolean         hit);
 void            sluice_metrics_note_breaker_change (SluiceMetrics *self);
 gboolean        sluice_metrics_is_dirty        (SluiceMetrics    *self);
 SluiceSnapshot *sluice_metrics_build_snapshot  (SluiceMetrics    *self,

@@ -18,6 +18,7 @@ struct _SluiceSnapshot
   GArray               *models;          /* SluiceModelStats */
   SluiceSnapshotCache   cache;
   GArray               *limits;          /* SluiceSnapshotLimit */
+  GArray               *policies;        /* SluiceSnapshotPolicy */
   GArray               *alerts;          /* SluiceSnapshotAlert, newest first */
   double                rps_history[SLUICE_SNAPSHOT_HISTORY];
   guint                 n_rps_history;

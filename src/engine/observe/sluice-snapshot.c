@@ -36,6 +36,12 @@ limit_clear (gpointer data)
 }
 
 static void
+policy_clear (gpointer data)
+{
+  g_free (((SluiceSnapshotPolicy *) data)->task);
+}
+
+static void
 alert_clear (gpointer data)
 {
   SluiceSnapshotAlert *alert = data;
@@ -52,6 +58,8 @@ _sluice_snapshot_new (void)
 
   self->models = g_array_new (FALSE, TRUE, sizeof (SluiceModelStats));
   g_array_set_clear_func (self->models, model_stats_clear);
+  self->policies = g_array_new (FALSE, TRUE, sizeof (SluiceSnapshotPolicy));
+  g_array_set_clear_func (self->policies, policy_clear);
   self->limits = g_array_new (FALSE, TRUE, sizeof (SluiceSnapshotLimit));
   g_array_set_clear_func (self->limits, limit_clear);
   self->alerts = g_array_new (FALSE, TRUE, sizeof (SluiceSnapshotAlert));
@@ -73,6 +81,7 @@ snapshot_clear (gpointer data)
 
   g_array_unref (self->models);
   g_array_unref (self->limits);
+  g_array_unref (self->policies);
   g_array_unref (self->alerts);
   _sluice_snapshot_clear_observe (self);
 }
@@ -175,6 +184,24 @@ sluice_snapshot_get_cache (SluiceSnapshot *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return &self->cache;
+}
+
+guint
+sluice_snapshot_get_n_policies (SluiceSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->policies->len;
+}
+
+const SluiceSnapshotPolicy *
+sluice_snapshot_get_policy (SluiceSnapshot *self,
+                            guint           index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->policies->len, NULL);
+
+  return &g_array_index (self->policies, SluiceSnapshotPolicy, index);
 }
 
 guint

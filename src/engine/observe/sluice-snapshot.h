@@ -57,6 +57,9 @@ typedef struct
   gint64             held_until_us;        /* Retry-After hold; 0 when none */
   guint              breaker_trips;
   gboolean           breaker_forced;
+  gint64             provider_requests_left; /* its rate-limit headers; -1 unknown */
+  gint64             provider_tokens_left;
+  gint64             provider_headers_at_us; /* 0 when it never sent any */
 } SluiceModelStats;
 
 /* The cache's counters since the engine started, and its size now. */
@@ -74,6 +77,14 @@ typedef struct
   guint   n_entries;
   guint64 n_bytes;
 } SluiceSnapshotCache;
+
+/* The cache's lookups and hits under one TTL policy (task type). */
+typedef struct
+{
+  char    *task;
+  guint64  lookups;
+  guint64  hits;
+} SluiceSnapshotPolicy;
 
 /* One limit or budget counter as last seen: rate-limit headroom and budget
  * burn. @kind: 0 requests, 1 tokens, 2 micro-dollars, 3 in flight. */
@@ -209,6 +220,9 @@ const SluiceModelStats     *sluice_snapshot_lookup_model      (SluiceSnapshot *s
 const double               *sluice_snapshot_get_rps_history   (SluiceSnapshot *self,
                                                                guint          *n_points);
 const SluiceSnapshotCache  *sluice_snapshot_get_cache         (SluiceSnapshot *self);
+guint                       sluice_snapshot_get_n_policies    (SluiceSnapshot *self);
+const SluiceSnapshotPolicy *sluice_snapshot_get_policy        (SluiceSnapshot *self,
+                                                               guint           index);
 guint                       sluice_snapshot_get_n_limits      (SluiceSnapshot *self);
 const SluiceSnapshotLimit  *sluice_snapshot_get_limit         (SluiceSnapshot *self,
                                                                guint           index);
