@@ -134,27 +134,6 @@ stop_reason (SluiceResponse *response)
   return "end_turn";
 }
 
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* Anthropic counts the prompt tokens read from its cache apart from the
  * input tokens; Sluice's input tokens include them. */
 static void
@@ -163,10 +142,10 @@ add_usage (JsonBuilder       *builder,
 {
   json_builder_set_member_name (builder, "usage");
   json_builder_begin_object (builder);
-  add_int (builder, "input_tokens", usage->input_tokens - usage->cached_input_tokens);
-  add_int (builder, "output_tokens", usage->output_tokens);
-  add_int (builder, "cache_creation_input_tokens", 0);
-  add_int (builder, "cache_read_input_tokens", usage->cached_input_tokens);
+  _sluice_server_add_int (builder, "input_tokens", usage->input_tokens - usage->cached_input_tokens);
+  _sluice_server_add_int (builder, "output_tokens", usage->output_tokens);
+  _sluice_server_add_int (builder, "cache_creation_input_tokens", 0);
+  _sluice_server_add_int (builder, "cache_read_input_tokens", usage->cached_input_tokens);
   json_builder_end_object (builder);
 }
 
@@ -176,10 +155,10 @@ begin_message (JsonBuilder *builder,
                const char  *model)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "id", id);
-  add_string (builder, "type", "message");
-  add_string (builder, "role", "assistant");
-  add_string (builder, "model", model);
+  _sluice_server_add_string (builder, "id", id);
+  _sluice_server_add_string (builder, "type", "message");
+  _sluice_server_add_string (builder, "role", "assistant");
+  _sluice_server_add_string (builder, "model", model);
 }
 
 static void
@@ -200,26 +179,26 @@ anthropic_stream_begin (SluiceServerCall *call)
   SluiceUsage none = { 0 };
 
   json_builder_begin_object (start);
-  add_string (start, "type", "message_start");
+  _sluice_server_add_string (start, "type", "message_start");
   json_builder_set_member_name (start, "message");
   begin_message (start, call->stream_id, call->asked_model);
   json_builder_set_member_name (start, "content");
   json_builder_begin_array (start);
   json_builder_end_array (start);
-  add_string (start, "stop_reason", NULL);
-  add_string (start, "stop_sequence", NULL);
+  _sluice_server_add_string (start, "stop_reason", NULL);
+  _sluice_server_add_string (start, "stop_sequence", NULL);
   add_usage (start, &none);
   json_builder_end_object (start);
   json_builder_end_object (start);
   write_event (call, start);
 
   json_builder_begin_object (block);
-  add_string (block, "type", "content_block_start");
-  add_int (block, "index", 0);
+  _sluice_server_add_string (block, "type", "content_block_start");
+  _sluice_server_add_int (block, "index", 0);
   json_builder_set_member_name (block, "content_block");
   json_builder_begin_object (block);
-  add_string (block, "type", "text");
-  add_string (block, "text", "");
+  _sluice_server_add_string (block, "type", "text");
+  _sluice_server_add_string (block, "text", "");
   json_builder_end_object (block);
   json_builder_end_object (block);
   write_event (call, block);
@@ -232,12 +211,12 @@ anthropic_stream_delta (SluiceServerCall *call,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_string (builder, "type", "content_block_delta");
-  add_int (builder, "index", 0);
+  _sluice_server_add_string (builder, "type", "content_block_delta");
+  _sluice_server_add_int (builder, "index", 0);
   json_builder_set_member_name (builder, "delta");
   json_builder_begin_object (builder);
-  add_string (builder, "type", "text_delta");
-  add_string (builder, "text", text);
+  _sluice_server_add_string (builder, "type", "text_delta");
+  _sluice_server_add_string (builder, "text", text);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   write_event (call, builder);
@@ -252,24 +231,24 @@ write_stream_end (SluiceServerCall *call,
   g_autoptr(JsonBuilder) end = json_builder_new ();
 
   json_builder_begin_object (stop);
-  add_string (stop, "type", "content_block_stop");
-  add_int (stop, "index", 0);
+  _sluice_server_add_string (stop, "type", "content_block_stop");
+  _sluice_server_add_int (stop, "index", 0);
   json_builder_end_object (stop);
   write_event (call, stop);
 
   json_builder_begin_object (delta);
-  add_string (delta, "type", "message_delta");
+  _sluice_server_add_string (delta, "type", "message_delta");
   json_builder_set_member_name (delta, "delta");
   json_builder_begin_object (delta);
-  add_string (delta, "stop_reason", stop_reason (response));
-  add_string (delta, "stop_sequence", NULL);
+  _sluice_server_add_string (delta, "stop_reason", stop_reason (response));
+  _sluice_server_add_string (delta, "stop_sequence", NULL);
   json_builder_end_object (delta);
   add_usage (delta, sluice_response_get_usage (response));
   json_builder_end_object (delta);
   write_event (call, delta);
 
   json_builder_begin_object (end);
-  add_string (end, "type", "message_stop");
+  _sluice_server_add_string (end, "type", "message_stop");
   json_builder_end_object (end);
   write_event (call, end);
 }
@@ -285,12 +264,12 @@ build_message (SluiceResponse *response)
   json_builder_set_member_name (builder, "content");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
-  add_string (builder, "type", "text");
-  add_string (builder, "text", content != NULL ? content : "");
+  _sluice_server_add_string (builder, "type", "text");
+  _sluice_server_add_string (builder, "text", content != NULL ? content : "");
   json_builder_end_object (builder);
   json_builder_end_array (builder);
-  add_string (builder, "stop_reason", stop_reason (response));
-  add_string (builder, "stop_sequence", NULL);
+  _sluice_server_add_string (builder, "stop_reason", stop_reason (response));
+  _sluice_server_add_string (builder, "stop_sequence", NULL);
   add_usage (builder, sluice_response_get_usage (response));
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
@@ -322,12 +301,12 @@ anthropic_stream_error (SluiceServerCall *call,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_string (builder, "type", "error");
+  _sluice_server_add_string (builder, "type", "error");
   json_builder_set_member_name (builder, "error");
   json_builder_begin_object (builder);
-  add_string (builder, "type", fault == SLUICE_FAULT_OVERLOADED ? "overloaded_error"
-                                                                : "api_error");
-  add_string (builder, "message", message);
+  _sluice_server_add_string (builder, "type",
+                             fault == SLUICE_FAULT_OVERLOADED ? "overloaded_error" : "api_error");
+  _sluice_server_add_string (builder, "message", message);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   write_event (call, builder);

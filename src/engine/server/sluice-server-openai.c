@@ -162,27 +162,6 @@ read_chat_request (JsonObject  *body,
 /* Answers */
 
 static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_usage (JsonBuilder    *builder,
            SluiceResponse *response)
 {
@@ -190,16 +169,16 @@ add_usage (JsonBuilder    *builder,
 
   json_builder_set_member_name (builder, "usage");
   json_builder_begin_object (builder);
-  add_int (builder, "prompt_tokens", usage->input_tokens);
-  add_int (builder, "completion_tokens", usage->output_tokens);
-  add_int (builder, "total_tokens", usage->input_tokens + usage->output_tokens);
+  _sluice_server_add_int (builder, "prompt_tokens", usage->input_tokens);
+  _sluice_server_add_int (builder, "completion_tokens", usage->output_tokens);
+  _sluice_server_add_int (builder, "total_tokens", usage->input_tokens + usage->output_tokens);
   json_builder_set_member_name (builder, "prompt_tokens_details");
   json_builder_begin_object (builder);
-  add_int (builder, "cached_tokens", usage->cached_input_tokens);
+  _sluice_server_add_int (builder, "cached_tokens", usage->cached_input_tokens);
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "completion_tokens_details");
   json_builder_begin_object (builder);
-  add_int (builder, "reasoning_tokens", 0);
+  _sluice_server_add_int (builder, "reasoning_tokens", 0);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 }
@@ -213,14 +192,14 @@ add_sluice (JsonBuilder    *builder,
 
   json_builder_set_member_name (builder, "sluice");
   json_builder_begin_object (builder);
-  add_string (builder, "request_id", sluice_response_get_request_id (response));
-  add_string (builder, "model", sluice_response_get_model (response));
-  add_string (builder, "provider", sluice_response_get_provider (response));
-  add_string (builder, "route", sluice_response_get_route (response));
-  add_string (builder, "cache",
-              sluice_cache_status_to_string (sluice_response_get_cache_status (response)));
-  add_int (builder, "fallback_depth", sluice_response_get_fallback_depth (response));
-  add_string (builder, "cost_usd", cost);
+  _sluice_server_add_string (builder, "request_id", sluice_response_get_request_id (response));
+  _sluice_server_add_string (builder, "model", sluice_response_get_model (response));
+  _sluice_server_add_string (builder, "provider", sluice_response_get_provider (response));
+  _sluice_server_add_string (builder, "route", sluice_response_get_route (response));
+  _sluice_server_add_string (builder, "cache",
+                             sluice_cache_status_to_string (sluice_response_get_cache_status (response)));
+  _sluice_server_add_int (builder, "fallback_depth", sluice_response_get_fallback_depth (response));
+  _sluice_server_add_string (builder, "cost_usd", cost);
   json_builder_end_object (builder);
 }
 
@@ -229,10 +208,10 @@ begin_chunk (JsonBuilder      *builder,
              SluiceServerCall *call)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "id", call->stream_id);
-  add_string (builder, "object", "chat.completion.chunk");
-  add_int (builder, "created", call->created);
-  add_string (builder, "model", call->asked_model);
+  _sluice_server_add_string (builder, "id", call->stream_id);
+  _sluice_server_add_string (builder, "object", "chat.completion.chunk");
+  _sluice_server_add_int (builder, "created", call->created);
+  _sluice_server_add_string (builder, "model", call->asked_model);
 }
 
 /* A chunk with one choice; @content NULL and @role NULL give an empty
@@ -250,17 +229,17 @@ write_choice_chunk (SluiceServerCall *call,
   json_builder_set_member_name (builder, "choices");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
-  add_int (builder, "index", 0);
+  _sluice_server_add_int (builder, "index", 0);
   json_builder_set_member_name (builder, "delta");
   json_builder_begin_object (builder);
   if (role != NULL)
-    add_string (builder, "role", role);
+    _sluice_server_add_string (builder, "role", role);
   if (content != NULL)
-    add_string (builder, "content", content);
+    _sluice_server_add_string (builder, "content", content);
   json_builder_end_object (builder);
-  add_string (builder, "logprobs", NULL);
-  add_string (builder, "finish_reason",
-              closing != NULL ? sluice_response_get_finish_reason (closing) : NULL);
+  _sluice_server_add_string (builder, "logprobs", NULL);
+  _sluice_server_add_string (builder, "finish_reason",
+                             closing != NULL ? sluice_response_get_finish_reason (closing) : NULL);
   json_builder_end_object (builder);
   json_builder_end_array (builder);
   if (closing != NULL)
@@ -308,22 +287,22 @@ build_completion (SluiceServerCall *call,
   const char *content = sluice_response_get_content (response);
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", sluice_response_get_request_id (response));
-  add_string (builder, "object", "chat.completion");
-  add_int (builder, "created", call->created);
-  add_string (builder, "model", sluice_response_get_model (response));
+  _sluice_server_add_string (builder, "id", sluice_response_get_request_id (response));
+  _sluice_server_add_string (builder, "object", "chat.completion");
+  _sluice_server_add_int (builder, "created", call->created);
+  _sluice_server_add_string (builder, "model", sluice_response_get_model (response));
   json_builder_set_member_name (builder, "choices");
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
-  add_int (builder, "index", 0);
+  _sluice_server_add_int (builder, "index", 0);
   json_builder_set_member_name (builder, "message");
   json_builder_begin_object (builder);
-  add_string (builder, "role", "assistant");
-  add_string (builder, "content", content != NULL ? content : "");
-  add_string (builder, "refusal", NULL);
+  _sluice_server_add_string (builder, "role", "assistant");
+  _sluice_server_add_string (builder, "content", content != NULL ? content : "");
+  _sluice_server_add_string (builder, "refusal", NULL);
   json_builder_end_object (builder);
-  add_string (builder, "logprobs", NULL);
-  add_string (builder, "finish_reason", sluice_response_get_finish_reason (response));
+  _sluice_server_add_string (builder, "logprobs", NULL);
+  _sluice_server_add_string (builder, "finish_reason", sluice_response_get_finish_reason (response));
   json_builder_end_object (builder);
   json_builder_end_array (builder);
   add_usage (builder, response);
@@ -365,10 +344,10 @@ openai_stream_error (SluiceServerCall *call,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_begin_object (builder);
-  add_string (builder, "message", message);
-  add_string (builder, "type", "server_error");
-  add_string (builder, "param", NULL);
-  add_int (builder, "status", _sluice_fault_status (fault));
+  _sluice_server_add_string (builder, "message", message);
+  _sluice_server_add_string (builder, "type", "server_error");
+  _sluice_server_add_string (builder, "param", NULL);
+  _sluice_server_add_int (builder, "status", _sluice_fault_status (fault));
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);

@@ -272,4 +272,11 @@ void _sluice_server_handle_jobs       (SluiceServer      *self,
                                        const char        *user,
                                        const char        *rest);
 
+void _sluice_server_add_int          (JsonBuilder       *builder,
+                                     const char        *name,
+                                     gint64             value);
+void _sluice_server_add_string       (JsonBuilder       *builder,
+                                     const char        *name,
+                                     const char        *value);
+
 G_END_DECLS

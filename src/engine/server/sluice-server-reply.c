@@ -303,3 +303,26 @@ _sluice_server_count_http (SluiceServer *self,
 
   g_hash_table_insert (self->http_codes, key, GSIZE_TO_POINTER (count + 1));
 }
+
+/* JSON members the answer builders of both APIs write. */
+void
+_sluice_server_add_int (JsonBuilder *builder,
+                        const char  *name,
+                        gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/* A string member, null when @value is %NULL. */
+void
+_sluice_server_add_string (JsonBuilder *builder,
+                           const char  *name,
+                           const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
