@@ -12,77 +12,33 @@
 
 #include <hiredis/hiredis.h>
 #include <hiredis/async.h>
-#include <hiredis/adapters/glib.h>
 #include <json-glib/json-glib.h>
 
 #include "sluice-redis-exact-store.h"
+#include "sluice-redis-link.h"
 
 /* The exact tier shared through Redis, so every instance on one server
  * answers what any of them has seen. One GET per local miss, one SET with
  * EX per stored answer, each a JSON document under PREFIX + key. hiredis
  * runs asynchronously on the GLib context that was thread-default at
- * construction. While Redis is unreachable the cache works on its local
- * tier alone: look-ups miss here at once, stores are dropped, an alert
- * says so, and the connection is retried with a growing backoff. */
-
-#define MIN_BACKOFF_MS 100
-#define MAX_BACKOFF_MS 10000
+ * construction (a SluiceRedisLink). While Redis is unreachable the cache
+ * works on its local tier alone: look-ups miss here at once, stores are
+ * dropped, an alert says so, and the connection is retried with a growing
+ * backoff. */
 
 struct _SluiceRedisExactStore
 {
   GObject             parent_instance;
 
-  char               *host;          /* NULL for a unix socket */
-  int                 port;
-  char               *socket_path;
-  guint               db;
+  SluiceRedisLink    *link;
   char               *prefix;
-
-  GMainContext       *context;
-  redisAsyncContext  *ac;
-  GSource            *source;
-  GSource            *reconnect;
-  guint               backoff_ms;
-  gboolean            connected;
   gboolean            alerted_down;  /* the loss was announced; its end is owed */
-  gboolean            disposing;
 };
 
 G_DEFINE_FINAL_TYPE (SluiceRedisExactStore, sluice_redis_exact_store, G_TYPE_OBJECT)
 
 enum { ALERT, N_SIGNALS };
 static guint signals [N_SIGNALS];
-
-static void connect_now (SluiceRedisExactStore *self);
-
-static gboolean
-parse_url (SluiceRedisExactStore  *self,
-           const char             *url,
-           GError                **error)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, error);
-  const char *path;
-
-  if (uri == NULL)
-    return FALSE;
-  path = g_uri_get_path (uri);
-  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "unix") == 0)
-    {
-      self->socket_path = g_strdup (path);
-      return TRUE;
-    }
-  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "redis") != 0 || g_uri_get_host (uri) == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "not a redis:// or unix:// URL: %s", url);
-      return FALSE;
-    }
-  self->host = g_strdup (g_uri_get_host (uri));
-  self->port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 6379;
-  if (path != NULL && path[0] == '/' && path[1] != '\0')
-    self->db = (guint) atoi (path + 1);
-  return TRUE;
-}
 
 static void
 alert (SluiceRedisExactStore *self,
@@ -93,127 +49,36 @@ alert (SluiceRedisExactStore *self,
   g_signal_emit (self, signals [ALERT], 0, severity, code, message);
 }
 
-static gboolean
-reconnect_cb (gpointer data)
-{
-  SluiceRedisExactStore *self = data;
-
-  g_clear_pointer (&self->reconnect, g_source_unref);
-  connect_now (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_reconnect (SluiceRedisExactStore *self)
-{
-  if (self->disposing || self->reconnect != NULL)
-    return;
-  self->reconnect = g_timeout_source_new (self->backoff_ms);
-  g_source_set_callback (self->reconnect, reconnect_cb, self, NULL);
-  g_source_attach (self->reconnect, self->context);
-  self->backoff_ms = MIN (self->backoff_ms * 2, MAX_BACKOFF_MS);
-}
-
 /* Announced once per outage, however many reconnections fail. */
 static void
-went_down (SluiceRedisExactStore *self,
-           const char            *why)
+link_down (const char *why,
+           gboolean    connecting,
+           gpointer    user_data)
 {
+  SluiceRedisExactStore *self = user_data;
+  const char *host = sluice_redis_link_get_host (self->link);
   g_autofree char *message = NULL;
 
-  self->connected = FALSE;
-  if (!self->alerted_down)
-    {
-      message = g_strdup_printf ("The shared exact cache at Redis %s:%d is unreachable (%s); "
-                                 "answers are cached on this instance only until it is back",
-                                 self->host != NULL ? self->host : self->socket_path,
-                                 self->host != NULL ? self->port : 0, why);
-      self->alerted_down = TRUE;
-      alert (self, "warning", "cache.redis_lost", message);
-    }
-  schedule_reconnect (self);
-}
-
-/* hiredis frees the context after this returns. */
-static void
-lost (SluiceRedisExactStore *self,
-      const char            *why)
-{
-  self->ac = NULL;
-  g_clear_pointer (&self->source, g_source_unref);
-  if (!self->disposing)
-    went_down (self, why);
-}
-
-static void
-on_connect (const redisAsyncContext *ac,
-            int                      status)
-{
-  SluiceRedisExactStore *self = ac->data;
-
-  if (self == NULL)
+  if (self->alerted_down)
     return;
-  if (status != REDIS_OK)
-    {
-      lost (self, ac->errstr);
-      return;
-    }
-  self->backoff_ms = MIN_BACKOFF_MS;
-  self->connected = TRUE;
+
+  message = g_strdup_printf ("The shared exact cache at Redis %s:%d is unreachable (%s); "
+                             "answers are cached on this instance only until it is back",
+                             host != NULL ? host : sluice_redis_link_get_socket_path (self->link),
+                             sluice_redis_link_get_port (self->link), why);
+  self->alerted_down = TRUE;
+  alert (self, "warning", "cache.redis_lost", message);
+}
+
+static void
+link_up (gpointer user_data)
+{
+  SluiceRedisExactStore *self = user_data;
+
   if (self->alerted_down)
     alert (self, "info", "cache.redis_back",
            "The shared exact cache in Redis is reachable again");
   self->alerted_down = FALSE;
-}
-
-static void
-on_disconnect (const redisAsyncContext *ac,
-               int                      status)
-{
-  SluiceRedisExactStore *self = ac->data;
-
-  if (self != NULL)
-    lost (self, status == REDIS_OK ? "connection closed" : ac->errstr);
-}
-
-/* The adapter's cleanup, plus forgetting polled events (the context may
- * go while a write is handled, before the read that was polled with it)
- * and removing the source from its context. */
-static void
-source_cleanup (gpointer data)
-{
-  RedisSource *source = data;
-
-  redis_source_cleanup (data);
-  source->poll_fd.revents = 0;
-  g_source_destroy (data);
-}
-
-static void
-connect_now (SluiceRedisExactStore *self)
-{
-  redisAsyncContext *ac;
-
-  ac = self->host != NULL ? redisAsyncConnect (self->host, self->port)
-                          : redisAsyncConnectUnix (self->socket_path);
-  if (ac == NULL || ac->err)
-    {
-      g_autofree char *why = g_strdup (ac != NULL ? ac->errstr : "out of memory");
-
-      if (ac != NULL)
-        redisAsyncFree (ac);
-      went_down (self, why);
-      return;
-    }
-  ac->data = self;
-  self->ac = ac;
-  self->source = redis_source_new (ac);
-  ac->ev.cleanup = source_cleanup;
-  g_source_attach (self->source, self->context);
-  redisAsyncSetConnectCallback (ac, on_connect);
-  redisAsyncSetDisconnectCallback (ac, on_disconnect);
-  if (self->db != 0)
-    redisAsyncCommand (ac, NULL, NULL, "SELECT %u", self->db);
 }
 
 /* Entries on the wire */
@@ -333,6 +198,7 @@ sluice_redis_exact_store_get_async (SluiceRedisExactStore *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *full = NULL;
+  redisAsyncContext *ac;
 
   g_return_if_fail (SLUICE_IS_REDIS_EXACT_STORE (self));
   g_return_if_fail (key != NULL);
@@ -341,10 +207,11 @@ sluice_redis_exact_store_get_async (SluiceRedisExactStore *self,
   g_task_set_source_tag (task, sluice_redis_exact_store_get_async);
   g_task_set_task_data (task, g_strdup (key), g_free);
   full = g_strconcat (self->prefix, key, NULL);
-  if (!self->connected || self->ac == NULL ||
-      redisAsyncCommand (self->ac, on_get, g_object_ref (task), "GET %s", full) != REDIS_OK)
+  ac = sluice_redis_link_get_context (self->link);
+  if (!sluice_redis_link_is_up (self->link) || ac == NULL ||
+      redisAsyncCommand (ac, on_get, g_object_ref (task), "GET %s", full) != REDIS_OK)
     {
-      if (self->connected && self->ac != NULL)
+      if (sluice_redis_link_is_up (self->link) && ac != NULL)
         g_object_unref (task);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                                "not connected to Redis");
@@ -384,16 +251,18 @@ sluice_redis_exact_store_put (SluiceRedisExactStore *self,
   g_autofree char *full = NULL;
   g_autofree char *text = NULL;
   g_autofree char *ex = NULL;
+  redisAsyncContext *ac;
 
   g_return_if_fail (SLUICE_IS_REDIS_EXACT_STORE (self));
   g_return_if_fail (entry != NULL && entry->key != NULL);
 
-  if (!self->connected || self->ac == NULL || keep_s <= 0)
+  ac = sluice_redis_link_get_context (self->link);
+  if (!sluice_redis_link_is_up (self->link) || ac == NULL || keep_s <= 0)
     return;
   full = g_strconcat (self->prefix, entry->key, NULL);
   text = sluice_redis_exact_store_encode (entry);
   ex = g_strdup_printf ("%" G_GINT64_FORMAT, keep_s);
-  redisAsyncCommand (self->ac, NULL, NULL, "SET %s %s EX %s", full, text, ex);
+  redisAsyncCommand (ac, NULL, NULL, "SET %s %s EX %s", full, text, ex);
 }
 
 gboolean
@@ -401,7 +270,7 @@ sluice_redis_exact_store_is_connected (SluiceRedisExactStore *self)
 {
   g_return_val_if_fail (SLUICE_IS_REDIS_EXACT_STORE (self), FALSE);
 
-  return self->connected;
+  return sluice_redis_link_is_up (self->link);
 }
 
 /* Life cycle */
@@ -411,20 +280,7 @@ sluice_redis_exact_store_dispose (GObject *object)
 {
   SluiceRedisExactStore *self = SLUICE_REDIS_EXACT_STORE (object);
 
-  self->disposing = TRUE;
-  if (self->reconnect != NULL)
-    {
-      g_source_destroy (self->reconnect);
-      g_clear_pointer (&self->reconnect, g_source_unref);
-    }
-  if (self->ac != NULL)
-    {
-      redisAsyncContext *ac = g_steal_pointer (&self->ac);
-
-      ac->data = NULL;
-      redisAsyncFree (ac);
-    }
-  g_clear_pointer (&self->source, g_source_unref);
+  g_clear_pointer (&self->link, sluice_redis_link_free);
 
   G_OBJECT_CLASS (sluice_redis_exact_store_parent_class)->dispose (object);
 }
@@ -434,10 +290,7 @@ sluice_redis_exact_store_finalize (GObject *object)
 {
   SluiceRedisExactStore *self = SLUICE_REDIS_EXACT_STORE (object);
 
-  g_free (self->host);
-  g_free (self->socket_path);
   g_free (self->prefix);
-  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (sluice_redis_exact_store_parent_class)->finalize (object);
 }
@@ -467,8 +320,6 @@ sluice_redis_exact_store_class_init (SluiceRedisExactStoreClass *klass)
 static void
 sluice_redis_exact_store_init (SluiceRedisExactStore *self)
 {
-  self->backoff_ms = MIN_BACKOFF_MS;
-  self->context = g_main_context_ref_thread_default ();
 }
 
 /**
@@ -491,9 +342,10 @@ sluice_redis_exact_store_new (const char  *url,
   g_return_val_if_fail (url != NULL, NULL);
 
   self = g_object_new (SLUICE_TYPE_REDIS_EXACT_STORE, NULL);
-  if (!parse_url (self, url, error))
+  self->link = sluice_redis_link_new (url, error);
+  if (self->link == NULL)
     return NULL;
   self->prefix = g_strdup (prefix != NULL ? prefix : "sluice:cache:");
-  connect_now (self);
+  sluice_redis_link_start (self->link, link_up, link_down, self);
   return g_steal_pointer (&self);
 }

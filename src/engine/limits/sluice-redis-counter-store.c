@@ -12,35 +12,23 @@
 
 #include <hiredis/hiredis.h>
 #include <hiredis/async.h>
-#include <hiredis/adapters/glib.h>
 
 #include "sluice-engine-resources.h"
 #include "sluice-redis-counter-store.h"
+#include "sluice-redis-link.h"
 
 /* Counters shared through Redis: hiredis's asynchronous API on the GLib
- * main context that was thread-default at construction, one EVALSHA of
+ * main context that was thread-default at construction (a SluiceRedisLink,
+ * which reconnects with exponential backoff after a loss), one EVALSHA of
  * sluice-counter-script.lua per decision (EVAL again on NOSCRIPT, which
- * loads it), and reconnection with exponential backoff after a loss. */
-
-#define MIN_BACKOFF_MS 100
-#define MAX_BACKOFF_MS 10000
+ * loads it). */
 
 struct _SluiceRedisCounterStore
 {
   SluiceCounterStore  parent_instance;
 
-  char               *host;          /* NULL for a unix socket */
-  int                 port;
-  char               *socket_path;
-  guint               db;
+  SluiceRedisLink    *link;
   char               *prefix;
-
-  GMainContext       *context;
-  redisAsyncContext  *ac;
-  GSource            *source;
-  guint               reconnect_id;
-  guint               backoff_ms;
-  gboolean            disposing;
 
   char               *script;
   char               *sha;
@@ -65,161 +53,35 @@ call_free (Call *call)
   g_free (call);
 }
 
-static void connect_now (SluiceRedisCounterStore *self);
-
-static gboolean
-parse_url (SluiceRedisCounterStore  *self,
-           const char               *url,
-           GError                  **error)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, error);
-  const char *path;
-
-  if (uri == NULL)
-    return FALSE;
-
-  path = g_uri_get_path (uri);
-  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "unix") == 0)
-    {
-      self->socket_path = g_strdup (path);
-      return TRUE;
-    }
-
-  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "redis") != 0 ||
-      g_uri_get_host (uri) == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "not a redis:// or unix:// URL: %s", url);
-      return FALSE;
-    }
-
-  self->host = g_strdup (g_uri_get_host (uri));
-  self->port = g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 6379;
-  if (path != NULL && path[0] == '/' && path[1] != '\0')
-    self->db = (guint) atoi (path + 1);
-
-  return TRUE;
-}
-
-static gboolean
-reconnect_cb (gpointer data)
-{
-  SluiceRedisCounterStore *self = data;
-
-  self->reconnect_id = 0;
-  connect_now (self);
-
-  return G_SOURCE_REMOVE;
-}
-
+/* Decisions made while the link is down fail at once, or wait in hiredis
+ * while it is still connecting. */
 static void
-schedule_reconnect (SluiceRedisCounterStore *self)
+link_up (gpointer user_data)
 {
-  g_autoptr(GSource) timeout = NULL;
-
-  if (self->disposing || self->reconnect_id != 0)
-    return;
-
-  timeout = g_timeout_source_new (self->backoff_ms);
-  g_source_set_callback (timeout, reconnect_cb, self, NULL);
-  self->reconnect_id = g_source_attach (timeout, self->context);
-  self->backoff_ms = MIN (self->backoff_ms * 2, MAX_BACKOFF_MS);
-}
-
-/* Forgets the context hiredis is about to free, and reports the loss. */
-static void
-lost (SluiceRedisCounterStore *self,
-      const char              *why)
-{
-  g_autofree char *message = g_strdup_printf ("Redis %s:%d%s unreachable: %s",
-                                              self->host ? self->host : self->socket_path,
-                                              self->host ? self->port : 0,
-                                              self->host ? "" : " (socket)", why);
-
-  /* hiredis frees the context after this; source_cleanup() then destroys
-   * the source. */
-  self->ac = NULL;
-  g_clear_pointer (&self->source, g_source_unref);
-
-  if (self->disposing)
-    return;
-
-  _sluice_counter_store_set_connected (SLUICE_COUNTER_STORE (self), FALSE, message);
-  schedule_reconnect (self);
-}
-
-static void
-on_connect (const redisAsyncContext *ac,
-            int                      status)
-{
-  SluiceRedisCounterStore *self = ac->data;
-
-  if (self == NULL)
-    return;
-
-  if (status != REDIS_OK)
-    {
-      lost (self, ac->errstr);
-      return;
-    }
-
-  self->backoff_ms = MIN_BACKOFF_MS;
-  _sluice_counter_store_set_connected (SLUICE_COUNTER_STORE (self), TRUE,
+  _sluice_counter_store_set_connected (SLUICE_COUNTER_STORE (user_data), TRUE,
                                        "Redis reachable again");
 }
 
 static void
-on_disconnect (const redisAsyncContext *ac,
-               int                      status)
+link_down (const char *why,
+           gboolean    connecting,
+           gpointer    user_data)
 {
-  SluiceRedisCounterStore *self = ac->data;
+  SluiceRedisCounterStore *self = user_data;
+  const char *host = sluice_redis_link_get_host (self->link);
+  g_autofree char *message = NULL;
 
-  if (self != NULL)
-    lost (self, status == REDIS_OK ? "connection closed" : ac->errstr);
+  if (connecting)
+    message = g_strdup ("Redis unreachable: cannot connect");
+  else
+    message = g_strdup_printf ("Redis %s:%d%s unreachable: %s",
+                               host ? host : sluice_redis_link_get_socket_path (self->link),
+                               sluice_redis_link_get_port (self->link),
+                               host ? "" : " (socket)", why);
+
+  _sluice_counter_store_set_connected (SLUICE_COUNTER_STORE (self), FALSE, message);
 }
 
-/* The adapter's cleanup, when hiredis frees the context; plus forgetting
- * events already polled (hiredis may free the context while handling a
- * write, before the read it polled) and removing the source. */
-static void
-source_cleanup (gpointer data)
-{
-  RedisSource *source = data;
-
-  redis_source_cleanup (data);
-  source->poll_fd.revents = 0;
-  g_source_destroy (data);
-}
-
-static void
-connect_now (SluiceRedisCounterStore *self)
-{
-  redisAsyncContext *ac;
-
-  ac = self->host != NULL ? redisAsyncConnect (self->host, self->port)
-                          : redisAsyncConnectUnix (self->socket_path);
-  if (ac == NULL || ac->err)
-    {
-      g_debug ("Redis connect failed: %s", ac != NULL ? ac->errstr : "out of memory");
-      if (ac != NULL)
-        redisAsyncFree (ac);
-      _sluice_counter_store_set_connected (SLUICE_COUNTER_STORE (self), FALSE,
-                                           "Redis unreachable: cannot connect");
-      schedule_reconnect (self);
-      return;
-    }
-
-  ac->data = self;
-  self->ac = ac;
-  self->source = redis_source_new (ac);
-  ac->ev.cleanup = source_cleanup;
-  g_source_attach (self->source, self->context);
-  redisAsyncSetConnectCallback (ac, on_connect);
-  redisAsyncSetDisconnectCallback (ac, on_disconnect);
-
-  if (self->db != 0)
-    redisAsyncCommand (ac, NULL, NULL, "SELECT %u", self->db);
-}
 
 static SluiceCounterVerdict *
 parse_reply (const redisReply  *reply,
@@ -315,16 +177,17 @@ send_call (SluiceRedisCounterStore *self,
            GTask                   *task)
 {
   Call *call = g_task_get_task_data (task);
+  redisAsyncContext *ac = sluice_redis_link_get_context (self->link);
   g_autofree size_t *lengths = g_new (size_t, call->argv->len);
 
   for (guint i = 0; i < call->argv->len; i++)
     lengths[i] = strlen (call->argv->pdata[i]);
 
-  if (self->ac == NULL ||
-      redisAsyncCommandArgv (self->ac, on_reply, g_object_ref (task), call->argv->len,
+  if (ac == NULL ||
+      redisAsyncCommandArgv (ac, on_reply, g_object_ref (task), call->argv->len,
                              (const char **) call->argv->pdata, lengths) != REDIS_OK)
     {
-      if (self->ac != NULL)
+      if (ac != NULL)
         g_object_unref (task);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                                "not connected to Redis");
@@ -405,18 +268,7 @@ sluice_redis_counter_store_dispose (GObject *object)
 {
   SluiceRedisCounterStore *self = (SluiceRedisCounterStore *) object;
 
-  self->disposing = TRUE;
-  g_clear_handle_id (&self->reconnect_id, g_source_remove);
-
-  if (self->ac != NULL)
-    {
-      redisAsyncContext *ac = g_steal_pointer (&self->ac);
-
-      ac->data = NULL;
-      redisAsyncFree (ac);
-    }
-
-  g_clear_pointer (&self->source, g_source_unref);
+  g_clear_pointer (&self->link, sluice_redis_link_free);
 
   G_OBJECT_CLASS (sluice_redis_counter_store_parent_class)->dispose (object);
 }
@@ -426,12 +278,9 @@ sluice_redis_counter_store_finalize (GObject *object)
 {
   SluiceRedisCounterStore *self = (SluiceRedisCounterStore *) object;
 
-  g_clear_pointer (&self->host, g_free);
-  g_clear_pointer (&self->socket_path, g_free);
   g_clear_pointer (&self->prefix, g_free);
   g_clear_pointer (&self->script, g_free);
   g_clear_pointer (&self->sha, g_free);
-  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (sluice_redis_counter_store_parent_class)->finalize (object);
 }
@@ -461,8 +310,6 @@ sluice_redis_counter_store_init (SluiceRedisCounterStore *self)
 
   self->script = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   self->sha = g_compute_checksum_for_string (G_CHECKSUM_SHA1, self->script, -1);
-  self->backoff_ms = MIN_BACKOFF_MS;
-  self->context = g_main_context_ref_thread_default ();
 }
 
 /**
@@ -487,10 +334,11 @@ sluice_redis_counter_store_new (const char  *url,
 
   self = g_object_new (SLUICE_TYPE_REDIS_COUNTER_STORE, NULL);
   self->prefix = g_strdup (prefix != NULL ? prefix : "");
-  if (!parse_url (self, url, error))
+  self->link = sluice_redis_link_new (url, error);
+  if (self->link == NULL)
     return NULL;
 
-  connect_now (self);
+  sluice_redis_link_start (self->link, link_up, link_down, self);
 
   return SLUICE_COUNTER_STORE (g_steal_pointer (&self));
 }
