@@ -17,6 +17,7 @@
 
 #include "sluice.h"
 #include "sluice-server.h"
+#include "sluiced-redis.h"
 
 /* The headless gateway: the engine behind the OpenAI- and
  * Anthropic-compatible HTTP API, on the main thread's context. */
@@ -47,6 +48,7 @@ static gboolean opt_version;
 static gint64 opt_max_body = SLUICE_SERVER_DEFAULT_MAX_BODY;
 static gint opt_io_timeout = SLUICE_SERVER_DEFAULT_IO_TIMEOUT;
 static char *opt_alert_webhook;
+static char *opt_redis;
 
 static const GOptionEntry entries[] = {
   { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
@@ -58,6 +60,10 @@ static const GOptionEntry entries[] = {
   { "db", 'd', 0, G_OPTION_ARG_FILENAME, &opt_db,
     "The SQLite database of ledger and config versions "
     "(default $XDG_DATA_HOME/sluice/sluice.db)", "PATH" },
+  { "redis", 0, 0, G_OPTION_ARG_STRING, &opt_redis,
+    "Share limits, budgets and the exact cache with every sluiced on the Redis at URL "
+    "(redis://HOST[:PORT][/DB] or unix:///PATH); overrides the config's "
+    "counters.store/redis_url and cache.redis_url", "URL" },
   { "max-body", 0, 0, G_OPTION_ARG_INT64, &opt_max_body,
     "Largest request body accepted, in bytes (default 4 MiB)", "BYTES" },
   { "io-timeout", 0, 0, G_OPTION_ARG_INT, &opt_io_timeout,
@@ -96,6 +102,9 @@ static const char description[] =
   "\n"
   "When the config has users, requests need \"Authorization: Bearer KEY\" or\n"
   "\"x-api-key: KEY\"; keys are compared by their SHA-256 and never logged.\n"
+  "\n"
+  "With --redis URL, every sluiced started with the same URL shares one set of\n"
+  "rate limits and budgets and one exact cache (each keeps its own --db).\n"
   "\n"
   "Logs go to stderr: start, config changes, alerts and errors; one line per\n"
   "request (id, model, status, latency) with --log-requests or --verbose.\n"
@@ -161,7 +170,7 @@ apply_config_file (Daemon   *daemon,
 
   if (!g_file_get_contents (daemon->config_path, &contents, NULL, error))
     return FALSE;
-  config = sluice_config_new_from_data (contents, -1, error);
+  config = sluiced_redis_config_new (contents, opt_redis, error);
   if (config == NULL)
     return FALSE;
 
@@ -230,6 +239,28 @@ watch_config (Daemon  *daemon,
   if (daemon->monitor == NULL)
     return FALSE;
   g_signal_connect (daemon->monitor, "changed", G_CALLBACK (config_changed_cb), daemon);
+  return TRUE;
+}
+
+/* Without --config, --redis applies to the config the engine started on
+ * (the newest stored one, or the default). */
+static gboolean
+apply_redis_to_running (Daemon  *daemon,
+                        GError **error)
+{
+  g_autoptr(SluiceConfig) running = sluice_engine_dup_config (daemon->engine);
+  g_autoptr(SluiceConfig) config = NULL;
+
+  config = sluiced_redis_config_override (running, opt_redis, error);
+  if (config == NULL)
+    return FALSE;
+  if (g_strcmp0 (sluice_config_get_digest (config), sluice_config_get_digest (running)) == 0)
+    return TRUE;
+  if (!sluice_engine_apply_config (daemon->engine, config, "sluiced",
+                                   "--redis applied by sluiced", error))
+    return FALSE;
+  g_info ("Counters and the exact cache shared on Redis at %s (config version %"
+          G_GINT64_FORMAT ")", opt_redis, sluice_engine_get_config_version (daemon->engine));
   return TRUE;
 }
 
@@ -319,6 +350,8 @@ start (Daemon   *daemon,
       if (!watch_config (daemon, error))
         return FALSE;
     }
+  else if (opt_redis != NULL && !apply_redis_to_running (daemon, error))
+    return FALSE;
 
   daemon->server = sluice_server_new (daemon->engine);
   sluice_server_set_log_prompts (daemon->server, opt_log_prompts);

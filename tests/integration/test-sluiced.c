@@ -400,8 +400,8 @@ test_help (void)
 {
   g_autofree char *binary = g_build_filename (g_getenv ("SLUICE_BUILD_DIR"), "src", "daemon",
                                               "sluiced", NULL);
-  static const char *options[] = { "--config", "--listen", "--db", "--log-prompts", "--version",
-                                   "SIGTERM", "/v1/chat/completions" };
+  static const char *options[] = { "--config", "--listen", "--db", "--redis=URL", "--log-prompts",
+                                   "--version", "SIGTERM", "/v1/chat/completions" };
   g_autofree char *out = NULL;
   g_autofree char *version = NULL;
   g_autoptr(GError) error = NULL;

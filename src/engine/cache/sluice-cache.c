@@ -783,8 +783,13 @@ sluice_cache_purge (SluiceCache      *self,
                     SluiceCachePurge  what,
                     const char       *value)
 {
+  static const char * const fields[] = { NULL, "scope", "model", "policy" };
+
   g_return_val_if_fail (SLUICE_IS_CACHE (self), 0);
 
+  /* The shared tier too, so no instance answers from it any more. */
+  if (self->redis != NULL && what < G_N_ELEMENTS (fields))
+    sluice_redis_exact_store_purge (self->redis, fields[what], value);
   return sluice_exact_cache_purge (self->entries, what, value);
 }
 

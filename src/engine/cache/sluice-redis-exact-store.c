@@ -19,7 +19,8 @@
 
 /* The exact tier shared through Redis, so every instance on one server
  * answers what any of them has seen. One GET per local miss, one SET with
- * EX per stored answer, each a JSON document under PREFIX + key. hiredis
+ * EX per stored answer, each a JSON document under PREFIX + key; a purge
+ * is one Lua script over the keys under PREFIX. hiredis
  * runs asynchronously on the GLib context that was thread-default at
  * construction (a SluiceRedisLink). While Redis is unreachable the cache
  * works on its local tier alone: look-ups miss here at once, stores are
@@ -263,6 +264,103 @@ sluice_redis_exact_store_put (SluiceRedisExactStore *self,
   text = sluice_redis_exact_store_encode (entry);
   ex = g_strdup_printf ("%" G_GINT64_FORMAT, keep_s);
   redisAsyncCommand (ac, NULL, NULL, "SET %s %s EX %s", full, text, ex);
+}
+
+/* Purging. One script walks our keys with SCAN MATCH on the prefix and
+ * deletes those whose document has FIELD = VALUE (every one for an empty
+ * FIELD), so a purge on any instance empties the shared tier for all. */
+
+static const char purge_script[] =
+  "local n = 0\n"
+  "local cursor = '0'\n"
+  "repeat\n"
+  "  local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 500)\n"
+  "  cursor = page[1]\n"
+  "  for _, key in ipairs(page[2]) do\n"
+  "    local hit = ARGV[2] == ''\n"
+  "    if not hit then\n"
+  "      local text = redis.pcall('GET', key)\n"
+  "      if type(text) == 'string' then\n"
+  "        local ok, doc = pcall(cjson.decode, text)\n"
+  "        hit = ok and type(doc) == 'table' and doc[ARGV[2]] == ARGV[3]\n"
+  "      end\n"
+  "    end\n"
+  "    if hit then n = n + redis.call('DEL', key) end\n"
+  "  end\n"
+  "until cursor == '0'\n"
+  "return n\n";
+
+static void
+on_purged (redisAsyncContext *ac,
+           void              *r,
+           void              *privdata)
+{
+  const redisReply *reply = r;
+
+  /* No reply: the connection closed first (also when the store is
+   * disposed); Redis ran the script or never got it. */
+  if (reply == NULL)
+    g_debug ("No answer to the shared exact cache's purge: the connection closed");
+  else if (reply->type == REDIS_REPLY_INTEGER)
+    g_debug ("Purged %lld entries from the shared exact cache", reply->integer);
+  else
+    g_warning ("Could not purge the shared exact cache in Redis: %s",
+               reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+}
+
+/* A glob that matches exactly the keys under @prefix. */
+static char *
+match_pattern (const char *prefix)
+{
+  GString *pattern = g_string_new (NULL);
+
+  for (const char *p = prefix; *p != '\0'; p++)
+    {
+      if (strchr ("*?[]\\", *p) != NULL)
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '*');
+  return g_string_free (pattern, FALSE);
+}
+
+/**
+ * sluice_redis_exact_store_purge:
+ * @self: a store
+ * @field: (nullable): "scope", "model" or "policy"; %NULL for every entry
+ * @value: (nullable): what @field must be; ignored when @field is %NULL
+ *
+ * Deletes the matching entries from Redis, for every instance; nothing
+ * waits on it. Copies other instances already keep in their local tier
+ * stay there until they expire. Returns %FALSE when Redis is unreachable
+ * (nothing was purged there).
+ *
+ * Returns: whether the purge was sent
+ */
+gboolean
+sluice_redis_exact_store_purge (SluiceRedisExactStore *self,
+                                const char            *field,
+                                const char            *value)
+{
+  g_autofree char *pattern = NULL;
+  const char *argv[6];
+  redisAsyncContext *ac;
+
+  g_return_val_if_fail (SLUICE_IS_REDIS_EXACT_STORE (self), FALSE);
+  g_return_val_if_fail (field == NULL || value != NULL, FALSE);
+
+  ac = sluice_redis_link_get_context (self->link);
+  if (!sluice_redis_link_is_up (self->link) || ac == NULL)
+    return FALSE;
+  pattern = match_pattern (self->prefix);
+  argv[0] = "EVAL";
+  argv[1] = purge_script;
+  argv[2] = "0";
+  argv[3] = pattern;
+  argv[4] = field != NULL ? field : "";
+  argv[5] = field != NULL ? value : "";
+  return redisAsyncCommandArgv (ac, on_purged, NULL, G_N_ELEMENTS (argv), argv,
+                                NULL) == REDIS_OK;
 }
 
 gboolean

@@ -31,6 +31,9 @@ SluiceCacheEntry      *sluice_redis_exact_store_get_finish   (SluiceRedisExactSt
 void                   sluice_redis_exact_store_put          (SluiceRedisExactStore  *self,
                                                               SluiceCacheEntry       *entry,
                                                               gint64                  keep_s);
+gboolean               sluice_redis_exact_store_purge        (SluiceRedisExactStore  *self,
+                                                              const char             *field,
+                                                              const char             *value);
 char                  *sluice_redis_exact_store_encode       (const SluiceCacheEntry *entry);
 SluiceCacheEntry      *sluice_redis_exact_store_decode       (const char             *key,
                                                               const char             *text);

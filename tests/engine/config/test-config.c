@@ -237,6 +237,32 @@ test_defaults_filled (void)
 
 /* The limits sections: rate limits everywhere, the tokenizer, the counter
  * store, prices from the default table; all survive the canonical form. */
+/* cache.redis_url: the shared exact tier, over TCP or a unix socket; it
+ * survives the canonical form. */
+static void
+test_cache_redis_url (void)
+{
+  static const char * const urls[] = { "redis://10.0.0.5:6380/3", "unix:///run/redis.sock" };
+  g_autoptr(SluiceConfig) base = load_base ();
+
+  g_assert_null (sluice_config_get_cache (base)->redis_url);
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autofree char *member = g_strdup_printf ("}, 'cache': {'redis_url': '%s'}}", urls[i]);
+      g_autofree char *text = edit_document ("}}\n", member);
+      g_autoptr(SluiceConfig) config = NULL;
+      g_autoptr(GError) error = NULL;
+
+      config = sluice_config_new_from_data (text, -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (sluice_config_get_cache (config)->redis_url, ==, urls[i]);
+      /* The counters stay where they were: only the cache is shared. */
+      g_assert_cmpint (sluice_config_get_counters (config)->store, ==,
+                       SLUICE_COUNTER_STORE_MEMORY);
+      assert_round_trips (config);
+    }
+}
+
 static void
 test_limits_sections (void)
 {
@@ -690,6 +716,10 @@ static const InvalidCase invalid_cases[] = {
     "$.counters.store: must be \"memory\" or \"redis\"" },
   { "counters-url", "}}\n", "}, 'counters': {'redis_url': 'http://x'}}", INVALID,
     "$.counters.redis_url: must be redis://HOST[:PORT][/DB] or unix:///PATH" },
+  { "cache-redis-url", "}}\n", "}, 'cache': {'redis_url': 'http://x'}}", INVALID,
+    "$.cache.redis_url: must be redis://HOST[:PORT][/DB] or unix:///PATH" },
+  { "cache-redis-url-type", "}}\n", "}, 'cache': {'redis_url': 6379}}", INVALID,
+    "$.cache.redis_url: must be a string" },
   { "counters-on-loss", "}}\n", "}, 'counters': {'on_loss': 'maybe'}}", INVALID,
     "$.counters.on_loss: must be \"fail_open\" or \"fail_closed\"" },
   { "tokenizer-encoding", "}}\n", "}, 'limits': {'tokenizer': {'encoding': 'p50k'}}}",
@@ -810,6 +840,7 @@ main (int   argc,
   g_test_add_func ("/engine/config/lookups", test_lookups);
   g_test_add_func ("/engine/config/monitoring", test_monitoring);
   g_test_add_func ("/engine/config/limits-sections", test_limits_sections);
+  g_test_add_func ("/engine/config/cache/redis-url", test_cache_redis_url);
   g_test_add_func ("/engine/config/aliases-and-rules", test_aliases_and_rules);
   g_test_add_func ("/engine/config/routing/rules-full", test_routing_rules_full);
   g_test_add_func ("/engine/config/cache/policies-merge", test_cache_policies_merge);
