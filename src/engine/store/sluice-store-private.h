@@ -43,6 +43,7 @@ typedef struct
 } SluiceStoreJob;
 
 typedef struct _SluiceStoreWriter SluiceStoreWriter;
+typedef struct _SluiceStoreCheckpointer SluiceStoreCheckpointer;
 
 /* sluice-store-schema.c */
 sqlite3           *_sluice_store_open_db             (const char         *path,
@@ -78,9 +79,15 @@ void               _sluice_store_writer_run_detached (SluiceStoreWriter  *writer
 void               _sluice_store_writer_stop         (SluiceStoreWriter  *writer);
 void               _sluice_store_writer_free         (SluiceStoreWriter  *writer);
 guint              _sluice_store_writer_get_n_commits (SluiceStoreWriter *writer);
+guint              _sluice_store_writer_get_n_checkpoints (SluiceStoreWriter *writer);
+
+SluiceStoreCheckpointer *_sluice_store_checkpointer_new  (sqlite3                 *writer_db);
+guint              _sluice_store_checkpointer_get_n_checkpoints (SluiceStoreCheckpointer *self);
+void               _sluice_store_checkpointer_free      (SluiceStoreCheckpointer *self);
 
 
 /* sluice-store.c, for tests */
 guint              _sluice_store_get_n_commits       (SluiceStore        *self);
+guint              _sluice_store_get_n_checkpoints   (SluiceStore        *self);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ struct _SluiceStoreWriter
   sqlite3_stmt  *commit;
   GAsyncQueue   *jobs;
   GThread       *thread;
+  SluiceStoreCheckpointer *checkpointer;
   GMutex         lock;
   gboolean       closed;
   guint          n_commits;    /* atomic; for tests of batching */
@@ -419,6 +420,7 @@ _sluice_store_writer_new (sqlite3  *db,
   writer->commit = commit;
   writer->jobs = g_async_queue_new ();
   g_mutex_init (&writer->lock);
+  writer->checkpointer = _sluice_store_checkpointer_new (db);
   writer->thread = g_thread_new ("sluice-store-writer", writer_thread, writer);
 
   return writer;
@@ -513,6 +515,12 @@ _sluice_store_writer_get_n_commits (SluiceStoreWriter *writer)
   return g_atomic_int_get (&writer->n_commits);
 }
 
+guint
+_sluice_store_writer_get_n_checkpoints (SluiceStoreWriter *writer)
+{
+  return _sluice_store_checkpointer_get_n_checkpoints (writer->checkpointer);
+}
+
 /* Lets the queued jobs finish, stops the thread and closes the write
  * connection. Safe to call more than once; later jobs fail with CLOSED. */
 void
@@ -531,6 +539,7 @@ _sluice_store_writer_stop (SluiceStoreWriter *writer)
 
   if (thread != NULL)
     g_thread_join (thread);
+  g_clear_pointer (&writer->checkpointer, _sluice_store_checkpointer_free);
 
   g_clear_pointer (&writer->insert_ledger, sqlite3_finalize);
   g_clear_pointer (&writer->insert_config, sqlite3_finalize);

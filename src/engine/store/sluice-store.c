@@ -233,6 +233,15 @@ _sluice_store_get_n_commits (SluiceStore *self)
   return self->writer != NULL ? _sluice_store_writer_get_n_commits (self->writer) : 0;
 }
 
+/* The number of checkpoints the checkpoint thread has run. */
+guint
+_sluice_store_get_n_checkpoints (SluiceStore *self)
+{
+  g_return_val_if_fail (SLUICE_IS_STORE (self), 0);
+
+  return self->writer != NULL ? _sluice_store_writer_get_n_checkpoints (self->writer) : 0;
+}
+
 /**
  * sluice_store_close:
  * @self: a store
