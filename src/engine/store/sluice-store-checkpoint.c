@@ -50,10 +50,13 @@ wal_hook (gpointer    data,
   if (n_frames < BACKGROUND_FRAMES)
     return SQLITE_OK;
 
-  /* BUSY when the background pass holds the checkpoint lock: the next
-   * commit tries again. */
+  /* BUSY while a background pass still holds the checkpoint lock; no new
+   * one starts from here on, so the next commit gets it. */
   if (n_frames >= RESTART_FRAMES)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    {
+      sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      return SQLITE_OK;
+    }
 
   g_mutex_lock (&self->lock);
   if (!self->wanted)
