@@ -523,19 +523,20 @@ limit_wait_done_cb (GObject      *object,
            sluice_config_lookup_model (state->config, state->chain[state->chain_index]));
 }
 
+/* Consumes @task, @reservation and @error (one of them is set). */
 static void
-reserved_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+reserved (GTask             *task_in,
+          SluiceReservation *reservation_in,
+          gint64             retry_at,
+          GError            *error_in)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_in;
   RequestState *state = g_task_get_task_data (task);
   const char *model = state->chain[state->chain_index];
-  g_autoptr(SluiceReservation) reservation = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 retry_at = -1, wait;
+  g_autoptr(SluiceReservation) reservation = reservation_in;
+  g_autoptr(GError) error = error_in;
+  gint64 wait;
 
-  reservation = sluice_limiter_reserve_finish (SLUICE_LIMITER (object), result, &retry_at, &error);
   if (reservation != NULL)
     {
       if (sluice_reservation_is_counted (reservation))
@@ -595,14 +596,38 @@ reserved_cb (GObject      *object,
 }
 
 static void
+reserved_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SluiceReservation *reservation;
+  GError *error = NULL;
+  gint64 retry_at = -1;
+
+  reservation = sluice_limiter_reserve_finish (SLUICE_LIMITER (object), result, &retry_at, &error);
+  reserved (user_data, reservation, retry_at, error);
+}
+
+static void
 reserve (GTask                   *task,
          const SluiceModelConfig *mc)
 {
   RequestState *state = g_task_get_task_data (task);
   gint64 max_tokens = sluice_request_get_max_tokens (state->request);
+  SluiceReservation *reservation = NULL;
+  GError *error = NULL;
+  gint64 retry_at = -1;
 
   /* The worst case: what the caller allows, else the model's most. */
   state->reserved_out = max_tokens > 0 ? max_tokens : mc->max_output_tokens;
+  /* The in-process store decides at once: no main-loop turn. */
+  if (sluice_limiter_reserve_now (state->limiter, sluice_request_get_user (state->request),
+                                  mc->name, state->estimate_in, state->reserved_out,
+                                  &reservation, &retry_at, &error))
+    {
+      reserved (task, reservation, retry_at, error);
+      return;
+    }
   sluice_limiter_reserve_async (state->limiter, sluice_request_get_user (state->request),
                                 mc->name, state->estimate_in, state->reserved_out,
                                 g_task_get_cancellable (task), reserved_cb, task);

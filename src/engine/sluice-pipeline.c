@@ -305,22 +305,12 @@ storm_guard_passes (GTask *task)
 
 /* cache */
 
+/* Consumes @task. */
 static void
-cache_looked_up_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+cache_looked_up (GTask             *task,
+                 SluiceCacheResult *found)
 {
-  g_autoptr(GTask) task = user_data;
   RequestState *state = g_task_get_task_data (task);
-  g_autoptr(SluiceCacheResult) found = NULL;
-  g_autoptr(GError) error = NULL;
-
-  found = sluice_cache_lookup_finish (SLUICE_CACHE (object), result, &error);
-  if (found == NULL)
-    {
-      _sluice_pipeline_cancelled (g_steal_pointer (&task), "the cache lookup");
-      return;
-    }
 
   state->response->cache_status = found->status;
   TRACE (state, SLUICE_STAGE_CACHE, 0, "cache", "%s", found->detail);
@@ -331,10 +321,28 @@ cache_looked_up_cb (GObject      *object,
   if ((found->status == SLUICE_CACHE_STATUS_EXACT || found->status == SLUICE_CACHE_STATUS_SEMANTIC) &&
       _sluice_pipeline_serve_entry (task, found))
     {
-      _sluice_pipeline_settle (g_steal_pointer (&task));
+      _sluice_pipeline_settle (task);
       return;
     }
-  _sluice_pipeline_dispatch_next (g_steal_pointer (&task));
+  _sluice_pipeline_dispatch_next (task);
+}
+
+static void
+cache_looked_up_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(SluiceCacheResult) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  found = sluice_cache_lookup_finish (SLUICE_CACHE (object), result, &error);
+  if (found == NULL)
+    {
+      _sluice_pipeline_cancelled (task, "the cache lookup");
+      return;
+    }
+  cache_looked_up (task, found);
 }
 
 static void
@@ -342,11 +350,19 @@ consult_cache (GTask *task)
 {
   RequestState *state = g_task_get_task_data (task);
   const char *task_type = sluice_request_get_task (state->request);
+  g_autoptr(SluiceCacheResult) found = NULL;
   SluiceCacheQuery query;
 
   state->policy = task_type != NULL ? sluice_config_lookup_ttl_policy (state->config, task_type)
                                     : NULL;
   _sluice_pipeline_fill_query (state, &query);
+  /* Memory answers most lookups: no main-loop turn for those. */
+  found = sluice_cache_lookup_now (state->cache, &query, FALSE);
+  if (found != NULL)
+    {
+      cache_looked_up (task, found);
+      return;
+    }
   sluice_cache_lookup_async (state->cache, &query, FALSE, g_task_get_cancellable (task),
                              cache_looked_up_cb, task);
 }

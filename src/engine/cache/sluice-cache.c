@@ -542,6 +542,84 @@ shared_looked_up_cb (GObject      *object,
  * semantic tier. Never fails for a cache reason: those are a NONE or MISS
  * result with a detail for the trace.
  */
+/* What can be decided here and now: a bypass, an exact hit in memory, or
+ * a miss that nothing else (the semantic tier, the shared store) could
+ * turn into a hit. Otherwise %NULL, with @key (when not %NULL) set for
+ * the rest of the lookup. */
+static SluiceCacheResult *
+lookup_local (SluiceCache             *self,
+              const SluiceCacheQuery  *query,
+              gboolean                 stale_ok,
+              Control                 *control,
+              char                   **key)
+{
+  g_autofree char *exact_key = NULL;
+  SluiceCacheEntry *hit;
+  const char *bypass;
+  gboolean stale = FALSE;
+
+  parse_control (query->cache_control, control);
+  if ((bypass = bypass_reason (self, query)) != NULL || control->no_cache)
+    return result_new (SLUICE_CACHE_STATUS_NONE, NULL, "not consulted: %s",
+                       bypass != NULL ? bypass : "the request said no-cache");
+
+  exact_key = sluice_cache_compute_key (self, query);
+  hit = sluice_exact_cache_lookup (self->entries, exact_key, control->max_age_s, stale_ok, &stale);
+  if (hit != NULL)
+    return result_new (stale ? SLUICE_CACHE_STATUS_STALE : SLUICE_CACHE_STATUS_EXACT,
+                       hit, "exact %shit", stale ? "stale " : "");
+  if (query->policy->tier != SLUICE_CACHE_TIER_SEMANTIC && self->redis == NULL)
+    return result_new (SLUICE_CACHE_STATUS_MISS, NULL, "exact miss");
+
+  if (key != NULL)
+    *key = g_steal_pointer (&exact_key);
+  return NULL;
+}
+
+/**
+ * sluice_cache_lookup_now:
+ * @self: a cache
+ * @query: the request
+ * @stale_ok: as for sluice_cache_lookup_async()
+ *
+ * The lookup without a main-loop turn, when it needs nothing but memory:
+ * a bypass, an exact hit, or an exact-only miss without a shared store.
+ * Counted like any lookup.
+ *
+ * Returns: (transfer full) (nullable): the result, or %NULL when only
+ *   sluice_cache_lookup_async() can tell (semantic tier, Redis)
+ */
+SluiceCacheResult *
+sluice_cache_lookup_now (SluiceCache            *self,
+                         const SluiceCacheQuery *query,
+                         gboolean                stale_ok)
+{
+  SluiceCacheResult *r;
+  Control control;
+
+  g_return_val_if_fail (SLUICE_IS_CACHE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  r = lookup_local (self, query, stale_ok, &control, NULL);
+  if (r != NULL)
+    count_result (self, r);
+  return r;
+}
+
+/**
+ * sluice_cache_lookup_async:
+ * @self: a cache
+ * @query: the request; borrowed for the duration of the call
+ * @stale_ok: also accept an expired entry within its grace period (the
+ *   degrade stage, when every provider failed); such a hit is STALE
+ * @cancellable: (nullable): a cancellable
+ * @callback: called on the thread-default main context
+ * @user_data: data for @callback
+ *
+ * Looks @query up: the exact key first, then (semantic policies) the
+ * semantic tier. Never fails for a cache reason: those are a NONE or MISS
+ * result with a detail for the trace.
+ */
 void
 sluice_cache_lookup_async (SluiceCache            *self,
                            const SluiceCacheQuery *query,
@@ -552,9 +630,7 @@ sluice_cache_lookup_async (SluiceCache            *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *key = NULL;
-  SluiceCacheEntry *hit;
-  const char *bypass;
-  gboolean stale = FALSE;
+  SluiceCacheResult *local;
   Control control;
   Lookup *l;
 
@@ -563,26 +639,10 @@ sluice_cache_lookup_async (SluiceCache            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sluice_cache_lookup_async);
-  parse_control (query->cache_control, &control);
-
-  if ((bypass = bypass_reason (self, query)) != NULL || control.no_cache)
+  local = lookup_local (self, query, stale_ok, &control, &key);
+  if (local != NULL)
     {
-      return_result (task, result_new (SLUICE_CACHE_STATUS_NONE, NULL, "not consulted: %s",
-                                       bypass != NULL ? bypass : "the request said no-cache"));
-      return;
-    }
-
-  key = sluice_cache_compute_key (self, query);
-  hit = sluice_exact_cache_lookup (self->entries, key, control.max_age_s, stale_ok, &stale);
-  if (hit != NULL)
-    {
-      return_result (task, result_new (stale ? SLUICE_CACHE_STATUS_STALE : SLUICE_CACHE_STATUS_EXACT,
-                                       hit, "exact %shit", stale ? "stale " : ""));
-      return;
-    }
-  if (query->policy->tier != SLUICE_CACHE_TIER_SEMANTIC && self->redis == NULL)
-    {
-      return_result (task, result_new (SLUICE_CACHE_STATUS_MISS, NULL, "exact miss"));
+      return_result (task, local);
       return;
     }
 

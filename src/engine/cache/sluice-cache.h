@@ -81,6 +81,9 @@ SluiceCache       *sluice_cache_new             (SluiceClock               *cloc
                                                  SluiceEmbedder            *embedder,
                                                  const SluiceCacheSettings *settings,
                                                  GError                   **error);
+SluiceCacheResult *sluice_cache_lookup_now      (SluiceCache               *self,
+                                                 const SluiceCacheQuery    *query,
+                                                 gboolean                   stale_ok);
 void               sluice_cache_lookup_async    (SluiceCache               *self,
                                                  const SluiceCacheQuery    *query,
                                                  gboolean                   stale_ok,

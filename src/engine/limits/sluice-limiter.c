@@ -548,7 +548,7 @@ sluice_limiter_lookup_provider_headers (SluiceLimiter *self,
 }
 
 static void
-refuse (GTask                      *task,
+refuse (GError                    **error,
         ReserveData                *data,
         const SluiceCounterVerdict *verdict,
         gint64                      now_us)
@@ -562,47 +562,44 @@ refuse (GTask                      *task,
   data->retry_at_us = verdict->retry_at_s >= 0 ? verdict->retry_at_s * G_USEC_PER_SEC : -1;
 
   if (never)
-    g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_TOO_LARGE,
-                             "%s (this request alone needs %s)", what, asked);
+    g_set_error (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_TOO_LARGE,
+                 "%s (this request alone needs %s)", what, asked);
   else if (data->retry_at_us >= 0)
-    g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED,
-                             "%s (used %s, this request needs %s); retry in %.0f s",
-                             what, used, asked,
-                             ceil ((data->retry_at_us - now_us) / 1e6));
+    g_set_error (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED,
+                 "%s (used %s, this request needs %s); retry in %.0f s",
+                 what, used, asked, ceil ((data->retry_at_us - now_us) / 1e6));
   else
-    g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED,
-                             "%s (all in use); retry when one finishes", what);
+    g_set_error (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_REFUSED,
+                 "%s (all in use); retry when one finishes", what);
 }
 
-static void
-on_reserved (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+/* The store's verdict (%NULL when the store failed with @store_error)
+ * made into a reservation, or %NULL with @error set. */
+static SluiceReservation *
+conclude (SluiceLimiter        *self,
+          ReserveData          *data,
+          SluiceCounterVerdict *verdict,
+          const GError         *store_error,
+          GError              **error)
 {
-  g_autoptr(GTask) task = user_data;
-  SluiceLimiter *self = g_task_get_source_object (task);
-  ReserveData *data = g_task_get_task_data (task);
-  g_autoptr(SluiceCounterVerdict) verdict = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree gint64 *amounts = NULL;
   const SluiceCountersConfig *counters = sluice_config_get_counters (self->config);
   gboolean cut = sluice_config_get_budgets (self->config)->cut_streams;
+  g_autofree gint64 *amounts = NULL;
 
-  verdict = sluice_counter_store_apply_finish (SLUICE_COUNTER_STORE (object), result, &error);
   if (verdict == NULL && !counters->fail_open)
     {
       give_back_learned (self, data);
-      g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_UNAVAILABLE,
-                               "limits cannot be checked (%s) and counters.on_loss "
-                               "is fail_closed", error->message);
-      return;
+      g_set_error (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_UNAVAILABLE,
+                   "limits cannot be checked (%s) and counters.on_loss is fail_closed",
+                   store_error != NULL ? store_error->message : "no verdict");
+      return NULL;
     }
 
   if (verdict != NULL && !verdict->granted)
     {
       give_back_learned (self, data);
-      refuse (task, data, verdict, sluice_clock_now_us (self->clock));
-      return;
+      refuse (error, data, verdict, sluice_clock_now_us (self->clock));
+      return NULL;
     }
 
   if (verdict != NULL)
@@ -613,12 +610,137 @@ on_reserved (GObject      *object,
       check_alerts (self, data->items, amounts, verdict->totals);
     }
 
-  g_task_return_pointer (task,
-                         _sluice_reservation_new (self, data->model, data->items,
-                                                  data->at_s, data->tokens,
-                                                  data->output_tokens, data->usd_micro,
-                                                  verdict != NULL, cut),
-                         g_object_unref);
+  return _sluice_reservation_new (self, data->model, data->items, data->at_s, data->tokens,
+                                  data->output_tokens, data->usd_micro, verdict != NULL, cut);
+}
+
+static void
+on_reserved (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SluiceCounterVerdict) verdict = NULL;
+  g_autoptr(GError) store_error = NULL;
+  GError *error = NULL;
+  SluiceReservation *reservation;
+
+  verdict = sluice_counter_store_apply_finish (SLUICE_COUNTER_STORE (object), result, &store_error);
+  reservation = conclude (g_task_get_source_object (task), g_task_get_task_data (task),
+                          verdict, store_error, &error);
+  if (reservation != NULL)
+    g_task_return_pointer (task, reservation, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Everything before the store's decision: fills @data with the request's
+ * items, or returns %FALSE with @error set (unknown model, too large, a
+ * provider's hold, which also sets @data's retry time). */
+static gboolean
+prepare_reserve (SluiceLimiter  *self,
+                 ReserveData    *data,
+                 const char     *user,
+                 const char     *model,
+                 gint64          input_tokens,
+                 gint64          output_tokens,
+                 GError        **error)
+{
+  const SluiceModelConfig *config = sluice_config_lookup_model (self->config, model);
+  const SluiceBudgetConfig *budgets = sluice_config_get_budgets (self->config);
+  SluiceLimitUsage usage = { 0, 0, TRUE };
+
+  data->model = g_strdup (model);
+  data->retry_at_us = -1;
+  data->at_s = sluice_clock_now_us (self->clock) / G_USEC_PER_SEC;
+  data->tokens = MAX (input_tokens, 0) + MAX (output_tokens, 0);
+  data->output_tokens = MAX (output_tokens, 0);
+
+  if (config == NULL)
+    {
+      g_set_error (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_UNKNOWN_MODEL,
+                   "no model named \"%s\"", model);
+      return FALSE;
+    }
+
+  if (budgets->tokens_per_request > 0 && data->tokens > budgets->tokens_per_request)
+    {
+      g_set_error (error, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_TOO_LARGE,
+                   "request: tokens per request %" G_GINT64_FORMAT
+                   " (this request needs %" G_GINT64_FORMAT ")",
+                   budgets->tokens_per_request, data->tokens);
+      return FALSE;
+    }
+
+  /* The worst case: every input token uncached, every output token used. */
+  data->usd_micro = (gint64) ceil (MAX (input_tokens, 0) * config->price_in +
+                                   data->output_tokens * config->price_out);
+  usage.tokens = data->tokens;
+  usage.usd_micro = data->usd_micro;
+  data->items = _sluice_limit_items_build (self->config, user, config, &usage);
+
+  return take_learned (self, data, error);
+}
+
+/**
+ * sluice_limiter_reserve_now:
+ * @self: a limiter
+ * @user: (nullable): as for sluice_limiter_reserve_async()
+ * @model: the model's name in the config
+ * @input_tokens: the estimated input
+ * @output_tokens: the most output the call may produce
+ * @reservation: (out) (transfer full) (optional): the reservation
+ * @retry_at_us: (out) (optional): on refusal, as for
+ *   sluice_limiter_reserve_finish()
+ * @error: the refusal, when decided and refused
+ *
+ * The decision of sluice_limiter_reserve_async() without a main-loop
+ * turn, when it can be made here: the in-process store, or a refusal
+ * before any store is asked. Returns %FALSE, setting nothing, when only
+ * sluice_limiter_reserve_async() can decide (the Redis store).
+ *
+ * Returns: whether the request was decided (granted: @reservation set;
+ *   refused: @error set)
+ */
+gboolean
+sluice_limiter_reserve_now (SluiceLimiter      *self,
+                            const char         *user,
+                            const char         *model,
+                            gint64              input_tokens,
+                            gint64              output_tokens,
+                            SluiceReservation **reservation,
+                            gint64             *retry_at_us,
+                            GError            **error)
+{
+  g_autoptr(SluiceCounterVerdict) verdict = NULL;
+  g_autofree SluiceCounterItem *counters = NULL;
+  SluiceReservation *granted;
+  ReserveData *data;
+
+  g_return_val_if_fail (SLUICE_IS_LIMITER (self), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (!SLUICE_IS_MEMORY_COUNTER_STORE (self->store))
+    return FALSE;
+
+  data = g_new0 (ReserveData, 1);
+  granted = NULL;
+  if (prepare_reserve (self, data, user, model, input_tokens, output_tokens, error))
+    {
+      counters = _sluice_limit_items_to_counters (data->items, NULL);
+      verdict = sluice_memory_counter_store_apply (SLUICE_MEMORY_COUNTER_STORE (self->store),
+                                                   SLUICE_COUNTER_OP_RESERVE, counters,
+                                                   data->items->len, data->at_s, data->at_s);
+      granted = conclude (self, data, verdict, NULL, error);
+    }
+  if (retry_at_us != NULL)
+    *retry_at_us = data->retry_at_us;
+  if (reservation != NULL)
+    *reservation = granted;
+  else if (granted != NULL)
+    g_object_unref (granted);
+  reserve_data_free (data);
+  return TRUE;
 }
 
 /**
@@ -634,7 +756,8 @@ on_reserved (GObject      *object,
  *
  * Checks and reserves every limit and budget the request touches, in one
  * atomic step. With the in-process store the decision is made before this
- * returns; the callback runs on the next main-loop turn.
+ * returns; the callback runs on the next main-loop turn
+ * (sluice_limiter_reserve_now() skips that turn).
  */
 void
 sluice_limiter_reserve_async (SluiceLimiter       *self,
@@ -649,9 +772,6 @@ sluice_limiter_reserve_async (SluiceLimiter       *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree SluiceCounterItem *counters = NULL;
-  const SluiceModelConfig *config;
-  const SluiceBudgetConfig *budgets;
-  SluiceLimitUsage usage = { 0, 0, TRUE };
   ReserveData *data;
 
   g_return_if_fail (SLUICE_IS_LIMITER (self));
@@ -660,39 +780,8 @@ sluice_limiter_reserve_async (SluiceLimiter       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sluice_limiter_reserve_async);
   data = g_new0 (ReserveData, 1);
-  data->model = g_strdup (model);
-  data->retry_at_us = -1;
-  data->at_s = sluice_clock_now_us (self->clock) / G_USEC_PER_SEC;
-  data->tokens = MAX (input_tokens, 0) + MAX (output_tokens, 0);
-  data->output_tokens = MAX (output_tokens, 0);
   g_task_set_task_data (task, data, (GDestroyNotify) reserve_data_free);
-
-  config = sluice_config_lookup_model (self->config, model);
-  budgets = sluice_config_get_budgets (self->config);
-  if (config == NULL)
-    {
-      g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_UNKNOWN_MODEL,
-                               "no model named \"%s\"", model);
-      return;
-    }
-
-  if (budgets->tokens_per_request > 0 && data->tokens > budgets->tokens_per_request)
-    {
-      g_task_return_new_error (task, SLUICE_LIMIT_ERROR, SLUICE_LIMIT_ERROR_TOO_LARGE,
-                               "request: tokens per request %" G_GINT64_FORMAT
-                               " (this request needs %" G_GINT64_FORMAT ")",
-                               budgets->tokens_per_request, data->tokens);
-      return;
-    }
-
-  /* The worst case: every input token uncached, every output token used. */
-  data->usd_micro = (gint64) ceil (MAX (input_tokens, 0) * config->price_in +
-                                   data->output_tokens * config->price_out);
-  usage.tokens = data->tokens;
-  usage.usd_micro = data->usd_micro;
-  data->items = _sluice_limit_items_build (self->config, user, config, &usage);
-
-  if (!take_learned (self, data, &error))
+  if (!prepare_reserve (self, data, user, model, input_tokens, output_tokens, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -89,6 +89,14 @@ double              sluice_limiter_cost_usd             (SluiceLimiter       *se
                                                          gint64               tokens_in,
                                                          gint64               tokens_cached,
                                                          gint64               tokens_out);
+gboolean            sluice_limiter_reserve_now          (SluiceLimiter       *self,
+                                                         const char          *user,
+                                                         const char          *model,
+                                                         gint64               input_tokens,
+                                                         gint64               output_tokens,
+                                                         SluiceReservation  **reservation,
+                                                         gint64              *retry_at_us,
+                                                         GError             **error);
 void                sluice_limiter_reserve_async        (SluiceLimiter       *self,
                                                          const char          *user,
                                                          const char          *model,
