@@ -25,7 +25,7 @@
  * commit. The durability of a commit does not change: in WAL mode with
  * synchronous NORMAL a committed row is in the WAL either way. */
 
-#define BACKGROUND_FRAMES 100
+#define BACKGROUND_FRAMES 500
 #define RESTART_FRAMES 1000
 
 struct _SluiceStoreCheckpointer

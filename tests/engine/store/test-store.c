@@ -452,7 +452,7 @@ test_ledger_checkpoint (void)
   store = sluice_store_new (path, &error);
   g_assert_no_error (error);
 
-  /* Each commit writes several 4 KiB frames; 100 frames ask the thread for
+  /* Each commit writes several 4 KiB frames; 500 frames ask the thread for
    * a checkpoint. Keep writing until it has run one (the loop is bounded),
    * then much more: over 20,000 frames. */
   for (guint round = 0; round < 2; round++)
