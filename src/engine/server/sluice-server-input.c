@@ -67,6 +67,25 @@ check_media_type (SoupServerMessage  *msg,
   return FALSE;
 }
 
+/* Bodies are read as they come: a compressed one is refused, not parsed
+ * as if it were text. */
+static gboolean
+check_content_encoding (SoupServerMessage  *msg,
+                        GError            **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *encoding = soup_message_headers_get_list (headers, "Content-Encoding");
+
+  if (encoding == NULL || *encoding == '\0' || g_ascii_strcasecmp (encoding, "identity") == 0)
+    return TRUE;
+
+  g_set_error (error, SLUICE_FAULT_ERROR, SLUICE_FAULT_MEDIA_TYPE,
+               "Content-Encoding %s is not supported; send the JSON body uncompressed",
+               g_utf8_validate (encoding, -1, NULL) && strlen (encoding) <= 64
+               ? encoding : "(unreadable)");
+  return FALSE;
+}
+
 static gboolean
 check_utf8 (const char  *data,
             gsize        len,
@@ -156,7 +175,7 @@ _sluice_read_json_body (SoupServerMessage  *msg,
   const char *data = g_bytes_get_data (bytes, &len);
   JsonNode *root;
 
-  if (!check_media_type (msg, error))
+  if (!check_media_type (msg, error) || !check_content_encoding (msg, error))
     return NULL;
   if (len == 0)
     {
@@ -439,6 +458,76 @@ _sluice_json_text (JsonNode    *content,
         return NULL;
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The request headers the gateway reads, and how long their values may
+ * be (0: no limit of ours). */
+static const struct
+{
+  const char *name;
+  gsize       max_len;
+} read_headers[] = {
+  { "Authorization", 4096 },
+  { "x-api-key", 4096 },
+  { "x-sluice-user", 256 },
+  { "x-sluice-task", 256 },
+  { "x-sluice-deferrable", 0 },
+  { "Cache-Control", 0 },
+};
+
+/* libsoup hands over header values as UTF-8, with each invalid sequence
+ * replaced by U+FFFD; a value holding one was not text. */
+#define REPLACEMENT_CHARACTER "\xef\xbf\xbd"
+
+static gboolean
+has_control_bytes (const char *value)
+{
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (((guchar) *p < 0x20 && *p != '\t') || *p == 0x7f)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * _sluice_check_request_headers:
+ *
+ * Refuses (400) a request whose headers that the gateway reads hold bytes
+ * that are not text (invalid UTF-8, control characters) or are too long,
+ * so nothing of them reaches logs, the ledger or a provider. The error
+ * names the header, never its value.
+ */
+gboolean
+_sluice_check_request_headers (SoupServerMessage  *msg,
+                               GError            **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  for (guint i = 0; i < G_N_ELEMENTS (read_headers); i++)
+    {
+      const char *name = read_headers[i].name;
+      const char *value = soup_message_headers_get_list (headers, name);
+
+      if (value == NULL)
+        continue;
+      if (!g_utf8_validate (value, -1, NULL) || has_control_bytes (value) ||
+          strstr (value, REPLACEMENT_CHARACTER) != NULL)
+        {
+          g_set_error (error, SLUICE_FAULT_ERROR, SLUICE_FAULT_BAD_REQUEST,
+                       "The %s header must be text: it holds invalid UTF-8 or control "
+                       "characters", name);
+          return FALSE;
+        }
+      if (read_headers[i].max_len > 0 && strlen (value) > read_headers[i].max_len)
+        {
+          g_set_error (error, SLUICE_FAULT_ERROR, SLUICE_FAULT_BAD_REQUEST,
+                       "The %s header is longer than %" G_GSIZE_FORMAT " bytes", name,
+                       read_headers[i].max_len);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* Hints are free text from the client: keep only sane ones. */

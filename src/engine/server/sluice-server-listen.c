@@ -156,6 +156,180 @@ sluice_server_drain_finish (SluiceServer  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Waiting for a request's headers */
+
+#define HEADER_DEADLINE_KEY "sluice-header-deadline"
+
+static gboolean
+header_deadline_cb (gpointer user_data)
+{
+  GSocket *socket = user_data;
+
+  /* libsoup sees the end of the stream and drops the connection. */
+  g_debug ("closing a connection that sent no request headers in time");
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_source (gpointer data)
+{
+  g_source_destroy (data);
+  g_source_unref (data);
+}
+
+/**
+ * _sluice_server_arm_header_deadline:
+ *
+ * The socket's own I/O timeout does not cover a keep-alive connection
+ * waiting for its next request: libsoup would wait forever for a client
+ * that sends nothing, or half a request line. So from the start of each
+ * request (and the end of the previous one) the headers must arrive
+ * within the I/O timeout, or the connection is shut down.
+ */
+void
+_sluice_server_arm_header_deadline (SluiceServer      *self,
+                                    SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GSource *source;
+
+  if (socket == NULL || self->io_timeout_s == 0)
+    return;
+  source = g_timeout_source_new_seconds (self->io_timeout_s);
+  g_source_set_callback (source, header_deadline_cb, socket, NULL);
+  g_source_set_static_name (source, "[sluice] header deadline");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  /* Replaces (and destroys) the one before; goes with the socket. */
+  g_object_set_data_full (G_OBJECT (socket), HEADER_DEADLINE_KEY, source, destroy_source);
+}
+
+void
+_sluice_server_disarm_header_deadline (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), HEADER_DEADLINE_KEY, NULL);
+}
+
+/* Refusing before the body */
+
+/* What a refused client still sends is read and dropped, up to this much,
+ * so that closing does not reset the connection before the client has
+ * read the answer. */
+#define REFUSAL_DRAIN_LIMIT (1024 * 1024)
+
+typedef struct
+{
+  GIOStream *stream;
+  char       buffer[8192];
+  gsize      drained;
+} Refusal;
+
+static void
+refusal_close (Refusal *r)
+{
+  g_io_stream_close_async (r->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_object_unref (r->stream);
+  g_free (r);
+}
+
+static void
+refusal_drained_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *r = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, NULL);
+
+  if (n > 0 && (r->drained += n) < REFUSAL_DRAIN_LIMIT)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (object), r->buffer, sizeof r->buffer,
+                                 G_PRIORITY_DEFAULT, NULL, refusal_drained_cb, r);
+      return;
+    }
+  refusal_close (r);
+}
+
+static void
+refusal_written_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *r = user_data;
+  GSocket *socket = g_object_get_data (G_OBJECT (r->stream), "GSocket");
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, NULL))
+    {
+      refusal_close (r);
+      return;
+    }
+  /* Done writing; the socket's I/O timeout bounds the drain. */
+  if (G_IS_SOCKET_CONNECTION (r->stream))
+    socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (r->stream));
+  if (socket != NULL)
+    g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_input_stream_read_async (g_io_stream_get_input_stream (r->stream), r->buffer,
+                             sizeof r->buffer, G_PRIORITY_DEFAULT, NULL, refusal_drained_cb, r);
+}
+
+static GBytes *
+serialize_response (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  guint status = soup_server_message_get_status (msg);
+  GString *out = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  g_string_append_printf (out, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (g_ascii_strcasecmp (name, "Content-Length") != 0 &&
+          g_ascii_strcasecmp (name, "Connection") != 0)
+        g_string_append_printf (out, "%s: %s\r\n", name, value);
+    }
+  g_string_append_printf (out, "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n\r\n", g_bytes_get_size (body));
+  g_string_append_len (out, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return g_string_free_to_bytes (out);
+}
+
+/**
+ * _sluice_server_refuse_now:
+ * @msg: a message whose error answer is set, at its got-headers
+ *
+ * libsoup reads a request's whole body before it writes the answer, so a
+ * client announcing a body far too large would be read from until it
+ * stops. Instead the connection is taken from libsoup, the answer @msg
+ * holds is written at once, and the connection is closed. @msg is gone
+ * afterwards.
+ */
+void
+_sluice_server_refuse_now (SluiceServer      *self,
+                           SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) response = serialize_response (msg);
+  guint status = soup_server_message_get_status (msg);
+  Refusal *r;
+  GIOStream *stream = soup_server_message_steal_connection (msg);
+
+  if (stream == NULL)
+    return;
+  _sluice_server_count_http (self, status);
+  r = g_new0 (Refusal, 1);
+  r->stream = stream;
+  /* The answer lives as long as the connection. */
+  g_object_set_data_full (G_OBJECT (stream), "sluice-refusal", g_bytes_ref (response),
+                          (GDestroyNotify) g_bytes_unref);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                   g_bytes_get_data (response, NULL), g_bytes_get_size (response),
+                                   G_PRIORITY_DEFAULT, NULL, refusal_written_cb, r);
+}
+
 /* Listening */
 
 static GInetAddress *

@@ -140,6 +140,11 @@ void         _sluice_server_call_started  (SluiceServer      *self);
 
 /* sluice-server-listen.c */
 void         _sluice_server_stop_accepting (SluiceServer     *self);
+void         _sluice_server_refuse_now    (SluiceServer      *self,
+                                           SoupServerMessage *msg);
+void         _sluice_server_arm_header_deadline (SluiceServer      *self,
+                                                 SoupServerMessage *msg);
+void         _sluice_server_disarm_header_deadline (SoupServerMessage *msg);
 void         _sluice_drain_waiter_free    (gpointer           data);
 void         _sluice_server_call_ended    (SluiceServer      *self);
 void         _sluice_server_count_response (SluiceServer     *self,
@@ -153,6 +158,8 @@ gboolean     _sluice_server_authenticate  (SluiceServer      *self,
 /* sluice-server-input.c */
 JsonNode    *_sluice_read_json_body       (SoupServerMessage *msg,
                                            GError           **error);
+gboolean     _sluice_check_request_headers (SoupServerMessage *msg,
+                                            GError           **error);
 gboolean     _sluice_fail_field           (GError           **error,
                                            const char        *path,
                                            const char        *format,

@@ -114,6 +114,7 @@ got_headers_cb (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *message = NULL;
 
+  _sluice_server_disarm_header_deadline (msg);
   if (soup_server_message_get_status (msg) != 0 ||
       soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     return;
@@ -124,6 +125,8 @@ got_headers_cb (SoupServerMessage *msg,
                              "limit of %" G_GSIZE_FORMAT " bytes",
                              soup_message_headers_get_content_length (headers), self->max_body);
   refuse_too_large (self, msg, message);
+  /* Answered at once, without reading the body. */
+  _sluice_server_refuse_now (self, msg);
 }
 
 static void
@@ -150,6 +153,8 @@ message_finished_cb (SoupServerMessage *msg,
 {
   guint status = soup_server_message_get_status (msg);
 
+  /* A keep-alive connection waits for its next request from now. */
+  _sluice_server_arm_header_deadline (self, msg);
   if (status == 0)
     return;
   _sluice_server_count_http (self, status);
@@ -171,6 +176,7 @@ request_started_cb (SoupServer        *soup,
       g_socket_set_timeout (socket, self->io_timeout_s);
       g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
     }
+  _sluice_server_arm_header_deadline (self, msg);
   g_signal_connect_object (msg, "got-headers", G_CALLBACK (got_headers_cb), self, 0);
   g_signal_connect_object (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self, 0);
   g_signal_connect_object (msg, "finished", G_CALLBACK (message_finished_cb), self, 0);
@@ -210,6 +216,7 @@ server_cb (SoupServer        *soup,
   const char *user = NULL;
   g_autofree char *message = NULL;
   g_autoptr(SluiceConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (route == NULL)
     {
@@ -225,6 +232,11 @@ server_cb (SoupServer        *soup,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Allow", route->method);
       _sluice_server_reply_error (self, msg, route->api, SLUICE_FAULT_METHOD, NULL, message);
+      return;
+    }
+  if (route->needs_key && !_sluice_check_request_headers (msg, &error))
+    {
+      _sluice_server_reply_gerror (self, msg, route->api, error);
       return;
     }
   if (self->draining && route->needs_key && route->api != SLUICE_API_PLAIN)
