@@ -318,13 +318,39 @@ finish_read (GTask *task)
 
 static void read_next (GTask *task);
 
+/* Takes one piece of the body. Returns %FALSE when the task was returned
+ * (an error, or enough of an error body). */
+static gboolean
+consume (GTask         *task,
+         gconstpointer  data,
+         gsize          len)
+{
+  HttpState *state = g_task_get_task_data (task);
+
+  state->n_bytes += len;
+  if (!state->streaming)
+    {
+      g_byte_array_append (state->buffer, data, len);
+      if (!SOUP_STATUS_IS_SUCCESSFUL (state->status) && state->buffer->len >= MAX_ERROR_BODY)
+        {
+          finish_error_body (task);
+          return FALSE;
+        }
+    }
+  else if (!sluice_sse_parser_feed (state->parser, data, len))
+    {
+      return_error (task, g_steal_pointer (&state->stream_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_read (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   GTask *task = user_data;
-  HttpState *state = g_task_get_task_data (task);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   gconstpointer data;
@@ -343,24 +369,46 @@ on_read (GObject      *object,
       finish_read (task);
       return;
     }
+  if (consume (task, data, len))
+    read_next (task);
+}
 
-  state->n_bytes += len;
-  if (!state->streaming)
+/* What the connection already holds is read at once: a short answer then
+ * costs no main-loop turn per piece. Returns %FALSE when the task was
+ * returned (the end, or an error); %TRUE when the rest must be waited for. */
+static gboolean
+read_available (GTask *task)
+{
+  HttpState *state = g_task_get_task_data (task);
+  GPollableInputStream *pollable;
+  guint8 buffer[READ_SIZE];
+
+  if (!G_IS_POLLABLE_INPUT_STREAM (state->body) ||
+      !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (state->body)))
+    return TRUE;
+
+  pollable = G_POLLABLE_INPUT_STREAM (state->body);
+  for (;;)
     {
-      g_byte_array_append (state->buffer, data, len);
-      if (!SOUP_STATUS_IS_SUCCESSFUL (state->status) && state->buffer->len >= MAX_ERROR_BODY)
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_input_stream_read_nonblocking (pollable, buffer, sizeof buffer,
+                                                          state->cancellable, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return TRUE;
+      if (n < 0)
         {
-          finish_error_body (task);
-          return;
+          return_network_error (task, error);
+          return FALSE;
         }
+      if (n == 0)
+        {
+          finish_read (task);
+          return FALSE;
+        }
+      if (!consume (task, buffer, n))
+        return FALSE;
     }
-  else if (!sluice_sse_parser_feed (state->parser, data, len))
-    {
-      return_error (task, g_steal_pointer (&state->stream_error));
-      return;
-    }
-
-  read_next (task);
 }
 
 static void
@@ -368,6 +416,8 @@ read_next (GTask *task)
 {
   HttpState *state = g_task_get_task_data (task);
 
+  if (!read_available (task))
+    return;
   g_input_stream_read_bytes_async (state->body, READ_SIZE, G_PRIORITY_DEFAULT,
                                    state->cancellable, on_read, task);
 }
