@@ -72,8 +72,13 @@ lookup_full (SluiceCache *cache,
 {
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
+  static guint n_calls;
   SluiceCacheResult *r;
 
+  /* Every other lookup takes the quick path when memory can answer, so
+   * the suite checks both paths. */
+  if (n_calls++ % 2 == 0 && (r = sluice_cache_lookup_now (cache, &query->q, stale_ok)) != NULL)
+    return r;
   sluice_cache_lookup_async (cache, &query->q, stale_ok, NULL, got_result, &res);
   r = sluice_cache_lookup_finish (cache, wait_for (&res), &error);
   g_assert_no_error (error);
@@ -156,6 +161,38 @@ test_exact_normalised (void)
   g_assert_cmpuint (stats.misses, ==, 4);
   g_assert_cmpint (stats.tokens_saved, ==, 100);
   g_assert_cmpfloat_with_epsilon (stats.usd_saved, 0.01, 1e-9);
+}
+
+/* The quick path answers what memory knows and leaves the rest to the
+ * asynchronous lookup: the semantic tier. */
+static void
+test_lookup_now (void)
+{
+  g_autoptr(SluiceClock) clock = sluice_clock_new_manual (HOUR_US);
+  g_autoptr(SluiceCache) cache = cache_new (clock, NULL, 0, 0);
+  g_autoptr(Query) exact = query_new ("alice", &exact_policy, "classify: fine");
+  g_autoptr(Query) semantic = query_new ("alice", &semantic_policy, "what is the capital of France");
+  g_autoptr(Query) creative = query_new ("alice", &creative_policy, "a poem");
+  g_autoptr(SluiceCacheResult) miss = NULL, hit = NULL, none = NULL, later = NULL;
+  SluiceCacheStats stats;
+
+  miss = sluice_cache_lookup_now (cache, &exact->q, FALSE);
+  g_assert_nonnull (miss);
+  g_assert_cmpint (miss->status, ==, SLUICE_CACHE_STATUS_MISS);
+  g_assert_true (store (cache, exact, "neutral"));
+  hit = sluice_cache_lookup_now (cache, &exact->q, FALSE);
+  g_assert_cmpint (hit->status, ==, SLUICE_CACHE_STATUS_EXACT);
+  g_assert_cmpstr (hit->entry->payload, ==, "neutral");
+  none = sluice_cache_lookup_now (cache, &creative->q, FALSE);
+  g_assert_cmpint (none->status, ==, SLUICE_CACHE_STATUS_NONE);
+
+  g_assert_null (sluice_cache_lookup_now (cache, &semantic->q, FALSE));
+  later = lookup_full (cache, semantic, FALSE);
+  g_assert_cmpint (later->status, ==, SLUICE_CACHE_STATUS_MISS);
+
+  sluice_cache_get_stats (cache, &stats);
+  g_assert_cmpuint (stats.hits_exact, ==, 1);
+  g_assert_cmpuint (stats.misses, ==, 2);
 }
 
 static void
@@ -408,6 +445,7 @@ main (int   argc,
 
   g_test_add_func ("/engine/cache/exact/normalised", test_exact_normalised);
   g_test_add_func ("/engine/cache/exact/ttl", test_ttl);
+  g_test_add_func ("/engine/cache/exact/lookup-now", test_lookup_now);
   g_test_add_func ("/engine/cache/exact/stale", test_stale);
   g_test_add_func ("/engine/cache/tenants", test_tenants);
   g_test_add_func ("/engine/cache/policy-temperature", test_policy_and_temperature);
