@@ -85,8 +85,8 @@ new_session (void)
    * total timeout and our own connect timeout bound the wait instead. */
   return soup_session_new_with_options ("timeout", 0,
                                         "idle-timeout", 60,
-                                        "max-conns", 256,
-                                        "max-conns-per-host", 64,
+                                        "max-conns", 1024,
+                                        "max-conns-per-host", 256,
                                         "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
                                         NULL);
 }
