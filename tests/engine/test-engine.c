@@ -67,6 +67,26 @@ open_engine (Fixture *f)
   return engine;
 }
 
+/* Drops the engine and waits (a bounded while) until it is gone: work
+ * still in flight holds it, and an engine left alive would keep running
+ * deferred jobs of the same database on the shared clock, with its old
+ * config, beside the one a test opens next. */
+static void
+drop_engine (Fixture *f)
+{
+  gpointer engine = f->engine;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (engine), &engine);
+  g_clear_object (&f->engine);
+  while (engine != NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_null (engine);
+}
+
 static void
 apply (Fixture    *f,
        const char *json)
@@ -417,7 +437,7 @@ test_config_versions (Fixture       *f,
   g_assert_cmpint (sluice_engine_get_config_version (f->engine), ==, version + 1);
 
   /* A restart comes back on the newest stored version. */
-  g_clear_object (&f->engine);
+  drop_engine (f);
   f->engine = open_engine (f);
   g_assert_cmpint (sluice_engine_get_config_version (f->engine), ==, version + 1);
   g_clear_object (&response);
@@ -524,7 +544,7 @@ test_snapshot (Fixture       *f,
   }
 
   /* A restart reads today's spending back from the ledger. */
-  g_clear_object (&f->engine);
+  drop_engine (f);
   f->engine = open_engine (f);
   g_clear_pointer (&snapshot, sluice_snapshot_unref);
   snapshot = sluice_engine_dup_snapshot (f->engine);
@@ -766,7 +786,7 @@ test_restart_keeps_spending (Fixture       *f,
   second = run (f, request, NULL, &error);
   g_assert_cmpint (sluice_response_get_status (second), ==, SLUICE_REQUEST_STATUS_OK);
 
-  g_clear_object (&f->engine);
+  drop_engine (f);
   f->engine = open_engine (f);
   third = run (f, request, NULL, &error);
   g_assert_no_error (error);
@@ -835,7 +855,7 @@ test_cache_exact (Fixture       *f,
   g_assert_cmpuint (sluice_snapshot_get_cache (snapshot)->n_entries, >=, 2);
   g_assert_cmpfloat (sluice_snapshot_get_cache (snapshot)->usd_saved, >, 0);
 
-  g_clear_object (&f->engine);
+  drop_engine (f);
   f->engine = open_engine (f);
   restarted = ask_as (f, "alice", "classification", "Is this message spam? Buy cheap pills now", NULL);
   g_assert_cmpint (sluice_response_get_cache_status (restarted), ==, SLUICE_CACHE_STATUS_EXACT);
@@ -970,7 +990,7 @@ test_deferred_queue (Fixture       *f,
   g_assert_true (trace_has (deferred, SLUICE_STAGE_DEGRADE, "deferred", job_id));
 
   /* Restart: the job is still there, queued. */
-  g_clear_object (&f->engine);
+  drop_engine (f);
   f->engine = open_engine (f);
   queued = sluice_engine_lookup_job (f->engine, job_id, &error);
   g_assert_no_error (error);
