@@ -51,16 +51,15 @@ request_state_free (gpointer data)
 
 /* settle */
 
+/* Consumes @task; @error is why the row was not committed, if it was not. */
 static void
-ledger_committed_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+ledger_committed (GTask        *task_in,
+                  const GError *error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_in;
   RequestState *state = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  if (sluice_store_append_ledger_finish (SLUICE_STORE (object), result, &error) <= 0)
+  if (error != NULL)
     {
       g_warning ("Request %s: the ledger row was not committed: %s",
                  state->response->request_id, error->message);
@@ -70,6 +69,19 @@ ledger_committed_cb (GObject      *object,
   sluice_metrics_record_request (state->engine->metrics, state->response);
   sluice_observer_record (state->engine->observer, state->request, state->response);
   g_task_return_pointer (task, g_object_ref (state->response), g_object_unref);
+}
+
+static void
+ledger_committed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (sluice_store_append_ledger_finish (SLUICE_STORE (object), result, &error) <= 0 &&
+      error == NULL)
+    g_set_error_literal (&error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_SQL, "no row id");
+  ledger_committed (user_data, error);
 }
 
 static char *
@@ -102,7 +114,9 @@ _sluice_pipeline_settle (GTask *task)
   RequestState *state = g_task_get_task_data (task);
   SluiceResponse *r = state->response;
   g_autoptr(SluiceLedgerRow) row = sluice_ledger_row_new ();
+  g_autoptr(GError) error = NULL;
   gint64 now = now_mono (state);
+  gint64 id;
 
   r->latency_us = now - state->start_us;
   r->overhead_us = MAX (0, r->latency_us - state->outside_us);
@@ -134,6 +148,13 @@ _sluice_pipeline_settle (GTask *task)
   row->answer = g_strdup (r->content);
   row->trace = sluice_trace_to_json (state->trace);
 
+  /* Committed here and now when the writer is idle, else queued. */
+  id = sluice_store_append_ledger_now (state->engine->store, row, &error);
+  if (id != 0)
+    {
+      ledger_committed (task, error);
+      return;
+    }
   sluice_store_append_ledger_async (state->engine->store, row, NULL,
                                     ledger_committed_cb, task);
 }

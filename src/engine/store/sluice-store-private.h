@@ -42,6 +42,9 @@ typedef struct
   GAsyncQueue        *reply;       /* sync: the job is pushed back here */
 } SluiceStoreJob;
 
+/* How long a connection waits for another's lock. */
+#define _SLUICE_STORE_BUSY_TIMEOUT_MS 10000
+
 typedef struct _SluiceStoreWriter SluiceStoreWriter;
 typedef struct _SluiceStoreCheckpointer SluiceStoreCheckpointer;
 
@@ -80,6 +83,9 @@ void               _sluice_store_writer_stop         (SluiceStoreWriter  *writer
 void               _sluice_store_writer_free         (SluiceStoreWriter  *writer);
 guint              _sluice_store_writer_get_n_commits (SluiceStoreWriter *writer);
 guint              _sluice_store_writer_get_n_checkpoints (SluiceStoreWriter *writer);
+gint64             _sluice_store_writer_append_now   (SluiceStoreWriter     *writer,
+                                                      const SluiceLedgerRow *row,
+                                                      GError               **error);
 
 SluiceStoreCheckpointer *_sluice_store_checkpointer_new  (sqlite3                 *writer_db);
 guint              _sluice_store_checkpointer_get_n_checkpoints (SluiceStoreCheckpointer *self);

@@ -16,7 +16,6 @@
 
 #include "sluice-store-private.h"
 
-#define BUSY_TIMEOUT_MS 10000
 
 /* The schema's history. Entry N - 1 takes a file from version N - 1 to
  * version N. A released migration is never edited: a change to the schema
@@ -232,7 +231,7 @@ configure_db (sqlite3   *db,
   const char *sync = g_strcmp0 (g_getenv ("SLUICE_DB_SYNC"), "full") == 0
                      ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
 
-  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  sqlite3_busy_timeout (db, _SLUICE_STORE_BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (db, 1);
 
   if (read_only)

@@ -325,6 +325,38 @@ sluice_store_append_ledger_async (SluiceStore           *self,
 }
 
 /**
+ * sluice_store_append_ledger_now:
+ * @self: a store
+ * @row: the row; its id is ignored
+ * @error: return location for an error
+ *
+ * Commits @row on the calling thread when that needs no waiting (the
+ * writer thread is idle and nobody else holds the file's write lock);
+ * otherwise does nothing and returns 0, and the row should go through
+ * sluice_store_append_ledger_async(). Saves the two thread hops of the
+ * queue on the request path. The commit is as durable as the queue's.
+ *
+ * Returns: the new row's id, 0 when the row was not written, or -1 with
+ *   @error set
+ */
+gint64
+sluice_store_append_ledger_now (SluiceStore            *self,
+                                const SluiceLedgerRow  *row,
+                                GError                **error)
+{
+  g_return_val_if_fail (SLUICE_IS_STORE (self), -1);
+  g_return_val_if_fail (row != NULL, -1);
+
+  if (row->request_id == NULL)
+    {
+      g_set_error (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_SQL,
+                   "A ledger row needs a request id");
+      return -1;
+    }
+  return _sluice_store_writer_append_now (self->writer, row, error);
+}
+
+/**
  * sluice_store_append_ledger_finish:
  *
  * Returns: the new row's id, or -1 with @error set

@@ -102,6 +102,9 @@ void                 sluice_store_append_ledger_async    (SluiceStore           
 gint64               sluice_store_append_ledger_finish   (SluiceStore            *self,
                                                           GAsyncResult           *result,
                                                           GError                **error);
+gint64               sluice_store_append_ledger_now      (SluiceStore            *self,
+                                                         const SluiceLedgerRow  *row,
+                                                         GError                **error);
 gint64               sluice_store_append_ledger_sync     (SluiceStore            *self,
                                                           const SluiceLedgerRow  *row,
                                                           GError                **error);

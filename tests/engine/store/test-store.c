@@ -420,6 +420,56 @@ test_ledger_batch (void)
   g_assert_cmpuint (_sluice_store_get_n_commits (store) - commits_before, <=, 4);
 }
 
+/* A row is committed on the caller's thread when nothing waits; when the
+ * file is locked by another connection (or the writer is busy) nothing is
+ * written and nobody waits, and the queue takes the row. */
+static void
+test_ledger_append_now (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SluiceStore) store = NULL;
+  g_autofree char *path = test_db_path ();
+  g_autoptr(SluiceLedgerRow) first = make_row ("now-1", 1000);
+  g_autoptr(SluiceLedgerRow) second = make_row ("now-2", 2000);
+  g_autoptr(SluiceLedgerRow) nameless = make_row (NULL, 3000);
+  g_autoptr(GPtrArray) rows = NULL;
+  sqlite3 *blocker = NULL;
+  guint commits;
+  gint64 id, start;
+
+  store = sluice_store_new (path, &error);
+  g_assert_no_error (error);
+  commits = _sluice_store_get_n_commits (store);
+
+  id = sluice_store_append_ledger_now (store, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpuint (_sluice_store_get_n_commits (store), ==, commits + 1);
+
+  g_assert_cmpint (sluice_store_append_ledger_now (store, nameless, &error), ==, -1);
+  g_assert_error (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_SQL);
+  g_clear_error (&error);
+
+  /* Another connection holds the write lock: 0 at once, not a wait for
+   * the busy timeout. */
+  g_assert_cmpint (sqlite3_open (path, &blocker), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (blocker, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (sluice_store_append_ledger_now (store, second, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpint (sqlite3_exec (blocker, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (blocker);
+
+  /* The lock is free again: the row goes in, and the first is still there. */
+  g_assert_cmpint (sluice_store_append_ledger_now (store, second, &error), >, id);
+  rows = sluice_store_query_ledger (store, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  assert_rows_equal (g_ptr_array_index (rows, 0), second);
+  assert_rows_equal (g_ptr_array_index (rows, 1), first);
+}
+
 /* The WAL header's checkpoint sequence number (big-endian, at byte 12)
  * goes up each time the WAL starts over. */
 static guint32
@@ -668,6 +718,7 @@ main (int   argc,
   g_test_add_func ("/engine/store/ledger/batch", test_ledger_batch);
   g_test_add_func ("/engine/store/ledger/flush", test_ledger_flush);
   g_test_add_func ("/engine/store/ledger/checkpoint", test_ledger_checkpoint);
+  g_test_add_func ("/engine/store/ledger/append-now", test_ledger_append_now);
   g_test_add_func ("/engine/store/ledger/row-boxed", test_ledger_row_boxed);
   g_test_add_func ("/engine/store/config/versions", test_config_versions);
   g_test_add_func ("/engine/store/close", test_close);
