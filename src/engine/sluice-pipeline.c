@@ -51,6 +51,8 @@ request_state_free (gpointer data)
 
 /* settle */
 
+#define INLINE_COMMIT_MAX_IN_FLIGHT 2
+
 /* Consumes @task; @error is why the row was not committed, if it was not. */
 static void
 ledger_committed (GTask        *task_in,
@@ -148,8 +150,11 @@ _sluice_pipeline_settle (GTask *task)
   row->answer = g_strdup (r->content);
   row->trace = sluice_trace_to_json (state->trace);
 
-  /* Committed here and now when the writer is idle, else queued. */
-  id = sluice_store_append_ledger_now (state->engine->store, row, &error);
+  /* With few requests in flight the row is committed here and now (when
+   * the writer is idle), saving two thread hops; with more, answers come
+   * in bursts and the writer's batches commit them together. */
+  id = sluice_metrics_get_in_flight (state->engine->metrics) <= INLINE_COMMIT_MAX_IN_FLIGHT
+       ? sluice_store_append_ledger_now (state->engine->store, row, &error) : 0;
   if (id != 0)
     {
       ledger_committed (task, error);

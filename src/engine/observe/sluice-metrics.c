@@ -184,6 +184,15 @@ sluice_metrics_request_started (SluiceMetrics *self)
   self->dirty = TRUE;
 }
 
+/* Requests started and not yet recorded. */
+guint
+sluice_metrics_get_in_flight (SluiceMetrics *self)
+{
+  g_return_val_if_fail (SLUICE_IS_METRICS (self), 0);
+
+  return self->totals.in_flight;
+}
+
 void
 sluice_metrics_record_request (SluiceMetrics  *self,
                                SluiceResponse *response)

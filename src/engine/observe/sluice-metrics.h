@@ -17,6 +17,7 @@ G_DECLARE_FINAL_TYPE (SluiceMetrics, sluice_metrics, SLUICE, METRICS, GObject)
 
 SluiceMetrics  *sluice_metrics_new             (SluiceClock      *clock);
 void            sluice_metrics_request_started (SluiceMetrics    *self);
+guint           sluice_metrics_get_in_flight   (SluiceMetrics    *self);
 void            sluice_metrics_record_request  (SluiceMetrics    *self,
                                                 SluiceResponse   *response);
 void            sluice_metrics_record_call     (SluiceMetrics    *self,
