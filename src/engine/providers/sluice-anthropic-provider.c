@@ -22,12 +22,10 @@
 
 struct _SluiceAnthropicProvider
 {
-  SluiceProvider      parent_instance;
-
-  SluiceHttpEndpoint  http;
+  SluiceHttpProvider parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (SluiceAnthropicProvider, sluice_anthropic_provider, SLUICE_TYPE_PROVIDER)
+G_DEFINE_FINAL_TYPE (SluiceAnthropicProvider, sluice_anthropic_provider, SLUICE_TYPE_HTTP_PROVIDER)
 
 /* Wire format */
 
@@ -332,38 +330,11 @@ static const SluiceHttpDialect anthropic_dialect = {
 };
 
 static void
-sluice_anthropic_provider_complete_async (SluiceProvider      *provider,
-                                          SluiceProviderCall  *call,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  SluiceAnthropicProvider *self = SLUICE_ANTHROPIC_PROVIDER (provider);
-
-  sluice_http_provider_complete_async (provider, &self->http, &anthropic_dialect, call,
-                                       cancellable, callback, user_data);
-}
-
-static void
-sluice_anthropic_provider_finalize (GObject *object)
-{
-  SluiceAnthropicProvider *self = (SluiceAnthropicProvider *) object;
-
-  sluice_http_endpoint_clear (&self->http);
-
-  G_OBJECT_CLASS (sluice_anthropic_provider_parent_class)->finalize (object);
-}
-
-static void
 sluice_anthropic_provider_class_init (SluiceAnthropicProviderClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  SluiceProviderClass *provider_class = SLUICE_PROVIDER_CLASS (klass);
+  SluiceHttpProviderClass *http_class = SLUICE_HTTP_PROVIDER_CLASS (klass);
 
-  object_class->finalize = sluice_anthropic_provider_finalize;
-
-  provider_class->complete_async = sluice_anthropic_provider_complete_async;
-  provider_class->complete_finish = sluice_http_provider_complete_finish;
+  http_class->dialect = &anthropic_dialect;
 }
 
 static void
@@ -386,15 +357,6 @@ sluice_anthropic_provider_new (const char *name,
                                const char *api_key,
                                guint       connect_timeout_ms)
 {
-  SluiceAnthropicProvider *self;
-
-  g_return_val_if_fail (name != NULL, NULL);
-
-  self = g_object_new (SLUICE_TYPE_ANTHROPIC_PROVIDER,
-                       "name", name,
-                       "kind", SLUICE_PROVIDER_KIND_ANTHROPIC,
-                       NULL);
-  sluice_http_endpoint_init (&self->http, base_url, api_key, connect_timeout_ms);
-
-  return SLUICE_PROVIDER (self);
+  return sluice_http_provider_new (SLUICE_TYPE_ANTHROPIC_PROVIDER, name, SLUICE_PROVIDER_KIND_ANTHROPIC,
+                                   base_url, api_key, connect_timeout_ms);
 }

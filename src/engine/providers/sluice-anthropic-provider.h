@@ -5,14 +5,14 @@
 
 #pragma once
 
-#include "sluice-provider.h"
+#include "sluice-http-provider.h"
 
 G_BEGIN_DECLS
 
 #define SLUICE_TYPE_ANTHROPIC_PROVIDER (sluice_anthropic_provider_get_type ())
 
 G_DECLARE_FINAL_TYPE (SluiceAnthropicProvider, sluice_anthropic_provider,
-                      SLUICE, ANTHROPIC_PROVIDER, SluiceProvider)
+                      SLUICE, ANTHROPIC_PROVIDER, SluiceHttpProvider)
 
 SluiceProvider *sluice_anthropic_provider_new (const char *name,
                                                const char *base_url,

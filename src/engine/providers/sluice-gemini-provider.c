@@ -23,12 +23,10 @@
 
 struct _SluiceGeminiProvider
 {
-  SluiceProvider      parent_instance;
-
-  SluiceHttpEndpoint  http;
+  SluiceHttpProvider parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (SluiceGeminiProvider, sluice_gemini_provider, SLUICE_TYPE_PROVIDER)
+G_DEFINE_FINAL_TYPE (SluiceGeminiProvider, sluice_gemini_provider, SLUICE_TYPE_HTTP_PROVIDER)
 
 /* Wire format */
 
@@ -338,54 +336,12 @@ static const SluiceHttpDialect gemini_dialect = {
 };
 
 static void
-sluice_gemini_provider_complete_async (SluiceProvider      *provider,
-                                       SluiceProviderCall  *call,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  SluiceGeminiProvider *self = SLUICE_GEMINI_PROVIDER (provider);
-
-  sluice_http_provider_complete_async (provider, &self->http, &gemini_dialect, call,
-                                       cancellable, callback, user_data);
-}
-
-static void
-sluice_gemini_provider_embed_async (SluiceProvider      *provider,
-                                    SluiceProviderCall  *call,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  SluiceGeminiProvider *self = SLUICE_GEMINI_PROVIDER (provider);
-
-  sluice_http_provider_embed_async (provider, &self->http, &gemini_dialect, call,
-                                    cancellable, callback, user_data);
-}
-
-static void
-sluice_gemini_provider_finalize (GObject *object)
-{
-  SluiceGeminiProvider *self = (SluiceGeminiProvider *) object;
-
-  sluice_http_endpoint_clear (&self->http);
-
-  G_OBJECT_CLASS (sluice_gemini_provider_parent_class)->finalize (object);
-}
-
-static void
 sluice_gemini_provider_class_init (SluiceGeminiProviderClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  SluiceProviderClass *provider_class = SLUICE_PROVIDER_CLASS (klass);
+  SluiceHttpProviderClass *http_class = SLUICE_HTTP_PROVIDER_CLASS (klass);
 
-  object_class->finalize = sluice_gemini_provider_finalize;
-
-  provider_class->complete_async = sluice_gemini_provider_complete_async;
-  provider_class->complete_finish = sluice_http_provider_complete_finish;
-  provider_class->embed_async = sluice_gemini_provider_embed_async;
-  provider_class->embed_finish = sluice_http_provider_embed_finish;
-  provider_class->embed_max_batch = EMBED_MAX_BATCH;
+  http_class->dialect = &gemini_dialect;
+  sluice_http_provider_class_enable_embeddings (http_class, EMBED_MAX_BATCH);
 }
 
 static void
@@ -408,15 +364,6 @@ sluice_gemini_provider_new (const char *name,
                             const char *api_key,
                             guint       connect_timeout_ms)
 {
-  SluiceGeminiProvider *self;
-
-  g_return_val_if_fail (name != NULL, NULL);
-
-  self = g_object_new (SLUICE_TYPE_GEMINI_PROVIDER,
-                       "name", name,
-                       "kind", SLUICE_PROVIDER_KIND_GEMINI,
-                       NULL);
-  sluice_http_endpoint_init (&self->http, base_url, api_key, connect_timeout_ms);
-
-  return SLUICE_PROVIDER (self);
+  return sluice_http_provider_new (SLUICE_TYPE_GEMINI_PROVIDER, name, SLUICE_PROVIDER_KIND_GEMINI,
+                                   base_url, api_key, connect_timeout_ms);
 }

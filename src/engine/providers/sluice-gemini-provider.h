@@ -5,14 +5,14 @@
 
 #pragma once
 
-#include "sluice-provider.h"
+#include "sluice-http-provider.h"
 
 G_BEGIN_DECLS
 
 #define SLUICE_TYPE_GEMINI_PROVIDER (sluice_gemini_provider_get_type ())
 
 G_DECLARE_FINAL_TYPE (SluiceGeminiProvider, sluice_gemini_provider,
-                      SLUICE, GEMINI_PROVIDER, SluiceProvider)
+                      SLUICE, GEMINI_PROVIDER, SluiceHttpProvider)
 
 SluiceProvider *sluice_gemini_provider_new (const char *name,
                                             const char *base_url,

@@ -79,4 +79,31 @@ SluiceEmbeddings *sluice_http_provider_embed_finish    (SluiceProvider          
                                                         GAsyncResult              *result,
                                                         GError                   **error);
 
+/* The provider class of every HTTP API: sluice-http-provider-class.c. */
+
+#define SLUICE_TYPE_HTTP_PROVIDER (sluice_http_provider_get_type ())
+
+G_DECLARE_DERIVABLE_TYPE (SluiceHttpProvider, sluice_http_provider,
+                          SLUICE, HTTP_PROVIDER, SluiceProvider)
+
+/**
+ * SluiceHttpProviderClass:
+ * @dialect: the API's dialect; set by the subclass's class_init
+ */
+struct _SluiceHttpProviderClass
+{
+  SluiceProviderClass      parent_class;
+
+  const SluiceHttpDialect *dialect;
+};
+
+void            sluice_http_provider_class_enable_embeddings (SluiceHttpProviderClass *klass,
+                                                              guint                    max_batch);
+SluiceProvider *sluice_http_provider_new (GType               type,
+                                          const char         *name,
+                                          SluiceProviderKind  kind,
+                                          const char         *base_url,
+                                          const char         *api_key,
+                                          guint               connect_timeout_ms);
+
 G_END_DECLS

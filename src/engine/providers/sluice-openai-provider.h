@@ -5,14 +5,14 @@
 
 #pragma once
 
-#include "sluice-provider.h"
+#include "sluice-http-provider.h"
 
 G_BEGIN_DECLS
 
 #define SLUICE_TYPE_OPENAI_PROVIDER (sluice_openai_provider_get_type ())
 
 G_DECLARE_FINAL_TYPE (SluiceOpenaiProvider, sluice_openai_provider,
-                      SLUICE, OPENAI_PROVIDER, SluiceProvider)
+                      SLUICE, OPENAI_PROVIDER, SluiceHttpProvider)
 
 SluiceProvider *sluice_openai_provider_new (const char *name,
                                             const char *base_url,
