@@ -10,10 +10,14 @@
 #include "sluice-enums.h"
 #include "sluice-store-private.h"
 
-/* The store: a SQLite file in WAL mode. Every write goes to the writer
- * thread (sluice-store-writer.c); reads use their own connection, guarded
- * by @read_lock, so a reader never waits behind the writer's transaction
- * and never touches the writer's connection. */
+/* The store: a SQLite file in WAL mode. Every write goes through the
+ * writer's connection (sluice-store-writer.c): queued for its thread, or,
+ * for a ledger row when the thread is idle and the lock is free at once,
+ * committed on the caller's thread (sluice_store_append_ledger_now()).
+ * Checkpoints run on a thread and connection of their own
+ * (sluice-store-checkpoint.c). Reads use their own connection, guarded by
+ * @read_lock, so a reader never waits behind the writer's transaction and
+ * never touches the writer's connection. */
 struct _SluiceStore
 {
   GObject            parent_instance;
