@@ -22,6 +22,14 @@
 #define MIN_BACKOFF_MS 100
 #define MAX_BACKOFF_MS 10000
 
+/* A server that accepts commands and never answers (stopped, swapping,
+ * a network that drops packets) would hold every request that waits on
+ * it: when the oldest command has waited STALL_MS, the connection is
+ * dropped, which fails the pending commands (the cache misses, limits
+ * follow on_loss) and reconnects with backoff. */
+#define WATCH_INTERVAL_MS 250
+#define STALL_MS 1000
+
 struct _SluiceRedisLink
 {
   char                    *host;          /* NULL for a unix socket */
@@ -33,6 +41,10 @@ struct _SluiceRedisLink
   redisAsyncContext       *ac;
   GSource                 *source;
   GSource                 *reconnect;
+  GSource                 *watchdog;
+  gconstpointer            oldest;        /* the oldest pending command seen */
+  gint64                   oldest_since_us;
+  const char              *drop_reason;   /* while dropping a stalled connection */
   guint                    backoff_ms;
   gboolean                 up;
   gboolean                 freeing;
@@ -153,7 +165,37 @@ on_disconnect (const redisAsyncContext *ac,
   SluiceRedisLink *link = ac->data;
 
   if (link != NULL)
-    lost (link, status == REDIS_OK ? "connection closed" : ac->errstr);
+    lost (link, link->drop_reason != NULL ? link->drop_reason
+                : status == REDIS_OK ? "connection closed" : ac->errstr);
+}
+
+static gboolean
+watchdog_cb (gpointer data)
+{
+  SluiceRedisLink *link = data;
+  redisAsyncContext *ac = link->ac;
+  gconstpointer oldest = ac != NULL ? (gconstpointer) ac->replies.head : NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (oldest == NULL || oldest != link->oldest)
+    {
+      link->oldest = oldest;
+      link->oldest_since_us = now;
+      return G_SOURCE_CONTINUE;
+    }
+  if (now - link->oldest_since_us < STALL_MS * 1000)
+    return G_SOURCE_CONTINUE;
+
+  g_message ("Redis did not answer for %u ms; dropping the connection", STALL_MS);
+  link->oldest = NULL;
+  /* Fails the pending commands with a NULL reply; the disconnect callback
+   * (only for a context that got connected) reports the loss. */
+  link->drop_reason = "no answer within 1 s";
+  redisAsyncFree (ac);
+  if (link->ac == ac)
+    lost (link, link->drop_reason);
+  link->drop_reason = NULL;
+  return G_SOURCE_CONTINUE;
 }
 
 /* The adapter's cleanup, when hiredis frees the context; plus forgetting
@@ -244,6 +286,10 @@ sluice_redis_link_start (SluiceRedisLink         *link,
   link->up_func = up;
   link->down_func = down;
   link->user_data = user_data;
+  link->watchdog = g_timeout_source_new (WATCH_INTERVAL_MS);
+  g_source_set_callback (link->watchdog, watchdog_cb, link, NULL);
+  g_source_set_static_name (link->watchdog, "[sluice] redis watchdog");
+  g_source_attach (link->watchdog, link->context);
   connect_now (link);
 }
 
@@ -301,6 +347,11 @@ sluice_redis_link_free (SluiceRedisLink *link)
     return;
 
   link->freeing = TRUE;
+  if (link->watchdog != NULL)
+    {
+      g_source_destroy (link->watchdog);
+      g_clear_pointer (&link->watchdog, g_source_unref);
+    }
   if (link->reconnect != NULL)
     {
       g_source_destroy (link->reconnect);

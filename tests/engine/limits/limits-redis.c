@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <sys/types.h>
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -88,6 +91,18 @@ limits_redis_start (void)
     }
 
   g_error ("redis-server did not start; see %s/redis.log", redis->dir);
+}
+
+/* Sends @sig (SIGSTOP, SIGCONT) to the server. */
+void
+limits_redis_signal (LimitsRedis *redis,
+                     int          sig)
+{
+  g_autofree char *path = g_build_filename (redis->dir, "redis.pid", NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpint (kill ((pid_t) g_ascii_strtoll (text, NULL, 10), sig), ==, 0);
 }
 
 guint16

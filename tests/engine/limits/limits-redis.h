@@ -20,5 +20,7 @@ char        *limits_redis_url       (guint16      port);
 gboolean     limits_redis_cli       (guint16      port,
                                      const char  *command);
 void         limits_redis_stop      (LimitsRedis *redis);
+void         limits_redis_signal    (LimitsRedis *redis,
+                                     int          sig);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <sluice.h>
 
 #include "limits-redis.h"
@@ -203,6 +205,52 @@ test_loss (Fixture       *f,
   sluice_reservation_settle (before, 10, 10, 0.00002);
 }
 
+/* A server that stops answering (SIGSTOP) without closing the connection:
+ * the decision waits about a second, then the connection is dropped and
+ * limits follow on_loss; when the server answers again, decisions are
+ * counted again. */
+static void
+test_hung (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(SluiceLimiter) limiter = NULL;
+  g_autoptr(SluiceReservation) before = NULL;
+  g_autoptr(SluiceReservation) during = NULL;
+  g_autoptr(SluiceReservation) after = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start, waited;
+
+  if (f->clock == NULL)
+    return;
+
+  limiter = limiter_new (f);
+  before = reserve (limiter, &error);
+  g_assert_no_error (error);
+  g_assert_true (sluice_reservation_is_counted (before));
+
+  limits_redis_signal (f->redis, SIGSTOP);
+  start = g_get_monotonic_time ();
+  during = reserve (limiter, &error);
+  waited = g_get_monotonic_time () - start;
+  limits_redis_signal (f->redis, SIGCONT);
+  g_test_message ("a decision against a stopped server took %.2f s", waited / 1e6);
+  g_assert_no_error (error);
+  g_assert_false (sluice_reservation_is_counted (during));
+  g_assert_true (has_alert (f, "counters.lost"));
+  g_assert_cmpint (waited, <, 30 * USEC);
+
+  /* Back: reconnected with backoff, and counting again. */
+  while (!sluice_counter_store_is_connected (sluice_limiter_get_store (limiter)))
+    g_main_context_iteration (NULL, TRUE);
+  after = reserve (limiter, &error);
+  g_assert_no_error (error);
+  g_assert_true (sluice_reservation_is_counted (after));
+
+  sluice_reservation_settle (before, 10, 10, 0.00002);
+  sluice_reservation_settle (during, 10, 10, 0.00002);
+  sluice_reservation_settle (after, 10, 10, 0.00002);
+}
+
 static void
 test_noscript (Fixture       *f,
                gconstpointer  data)
@@ -243,6 +291,8 @@ main (int   argc,
               setup, test_loss, teardown);
   g_test_add ("/engine/limits/redis-store/loss/fail-open", Fixture, "fail_open",
               setup, test_loss, teardown);
+  g_test_add ("/engine/limits/redis-store/loss/hung", Fixture, "fail_open",
+              setup, test_hung, teardown);
   g_test_add ("/engine/limits/redis-store/noscript", Fixture, NULL,
               setup, test_noscript, teardown);
 
