@@ -35,6 +35,7 @@ struct _SluiceEngine
   GCancellable       *jobs_cancellable;
   guint               jobs_running;
   gboolean            ticking;
+  gpointer            ledger_batch;     /* rows settled this main-loop turn (sluice-pipeline.c) */
 
   GMutex          mutex;            /* guards config and snapshot */
   SluiceConfig   *config;

@@ -73,6 +73,83 @@ ledger_committed (GTask        *task_in,
   g_task_return_pointer (task, g_object_ref (state->response), g_object_unref);
 }
 
+/* With more requests in flight, the rows settled during one main-loop
+ * turn are committed together at the start of the next, on this thread
+ * when the writer is idle (one transaction), else through its queue. */
+typedef struct
+{
+  SluiceEngine *engine;
+  GPtrArray    *rows;
+  GPtrArray    *tasks;
+} LedgerBatch;
+
+static void ledger_committed_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+static void
+ledger_batch_free (gpointer data)
+{
+  LedgerBatch *batch = data;
+
+  g_object_unref (batch->engine);
+  g_ptr_array_unref (batch->rows);
+  g_ptr_array_unref (batch->tasks);
+  g_free (batch);
+}
+
+static gboolean
+ledger_batch_flush_cb (gpointer data)
+{
+  LedgerBatch *batch = data;
+  SluiceStore *store = batch->engine->store;
+  g_autoptr(GError) error = NULL;
+  int done;
+
+  if (batch->engine->ledger_batch == batch)
+    batch->engine->ledger_batch = NULL;
+  done = sluice_store_append_ledger_rows_now (store, batch->rows, &error);
+  for (guint i = 0; i < batch->tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (batch->tasks, i);
+
+      if (done != 0)
+        ledger_committed (task, error);
+      else
+        sluice_store_append_ledger_async (store, g_ptr_array_index (batch->rows, i), NULL,
+                                          ledger_committed_cb, task);
+    }
+  g_ptr_array_set_size (batch->tasks, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Consumes @task; @row is copied. */
+static void
+ledger_batch_add (GTask                 *task,
+                  const SluiceLedgerRow *row)
+{
+  RequestState *state = g_task_get_task_data (task);
+  SluiceEngine *engine = state->engine;
+  LedgerBatch *batch = engine->ledger_batch;
+
+  if (batch == NULL)
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      batch = g_new0 (LedgerBatch, 1);
+      batch->engine = g_object_ref (engine);
+      batch->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sluice_ledger_row_free);
+      batch->tasks = g_ptr_array_new ();
+      engine->ledger_batch = batch;
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, ledger_batch_flush_cb, batch, ledger_batch_free);
+      g_source_set_static_name (source, "[sluice] ledger batch");
+      g_source_attach (source, g_task_get_context (task));
+    }
+  g_ptr_array_add (batch->rows, sluice_ledger_row_copy (row));
+  g_ptr_array_add (batch->tasks, task);
+}
+
 static void
 ledger_committed_cb (GObject      *object,
                      GAsyncResult *result,
@@ -152,9 +229,13 @@ _sluice_pipeline_settle (GTask *task)
 
   /* With few requests in flight the row is committed here and now (when
    * the writer is idle), saving two thread hops; with more, answers come
-   * in bursts and the writer's batches commit them together. */
-  id = sluice_metrics_get_in_flight (state->engine->metrics) <= INLINE_COMMIT_MAX_IN_FLIGHT
-       ? sluice_store_append_ledger_now (state->engine->store, row, &error) : 0;
+   * in bursts, and the rows of one main-loop turn go together. */
+  if (sluice_metrics_get_in_flight (state->engine->metrics) > INLINE_COMMIT_MAX_IN_FLIGHT)
+    {
+      ledger_batch_add (task, row);
+      return;
+    }
+  id = sluice_store_append_ledger_now (state->engine->store, row, &error);
   if (id != 0)
     {
       ledger_committed (task, error);

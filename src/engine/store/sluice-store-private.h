@@ -83,9 +83,11 @@ void               _sluice_store_writer_stop         (SluiceStoreWriter  *writer
 void               _sluice_store_writer_free         (SluiceStoreWriter  *writer);
 guint              _sluice_store_writer_get_n_commits (SluiceStoreWriter *writer);
 guint              _sluice_store_writer_get_n_checkpoints (SluiceStoreWriter *writer);
-gint64             _sluice_store_writer_append_now   (SluiceStoreWriter     *writer,
-                                                      const SluiceLedgerRow *row,
-                                                      GError               **error);
+int                _sluice_store_writer_append_now   (SluiceStoreWriter            *writer,
+                                                      const SluiceLedgerRow * const *rows,
+                                                      guint                         n_rows,
+                                                      gint64                       *ids,
+                                                      GError                      **error);
 
 SluiceStoreCheckpointer *_sluice_store_checkpointer_new  (sqlite3                 *writer_db);
 guint              _sluice_store_checkpointer_get_n_checkpoints (SluiceStoreCheckpointer *self);

@@ -519,17 +519,20 @@ _sluice_store_writer_get_n_commits (SluiceStoreWriter *writer)
   return g_atomic_int_get (&writer->n_commits);
 }
 
-/* Commits @row on the calling thread when that needs no waiting: the
- * writer thread has nothing queued and is not in a batch, and SQLite's
- * write lock is free at once (nobody else writes the file). Saves the
- * request the two thread hops of the queue. Returns the row's id, 0 when
- * the row must go through the queue instead, or -1 with @error set. */
-gint64
-_sluice_store_writer_append_now (SluiceStoreWriter      *writer,
-                                 const SluiceLedgerRow  *row,
-                                 GError                **error)
+/* Commits @rows (in one transaction) on the calling thread when that
+ * needs no waiting: the writer thread has nothing queued and is not in a
+ * batch, and SQLite's write lock is free at once (nobody else writes the
+ * file). Saves the rows the two thread hops of the queue. Returns 1 with
+ * each row's id in @ids, 0 when the rows must go through the queue
+ * instead, or -1 with @error set (nothing committed). */
+int
+_sluice_store_writer_append_now (SluiceStoreWriter            *writer,
+                                 const SluiceLedgerRow * const *rows,
+                                 guint                         n_rows,
+                                 gint64                       *ids,
+                                 GError                      **error)
 {
-  gint64 id = 0;
+  int result = 0;
 
   if (writer == NULL || writer->closed || g_async_queue_length (writer->jobs) > 0 ||
       !g_mutex_trylock (&writer->db_lock))
@@ -548,27 +551,34 @@ _sluice_store_writer_append_now (SluiceStoreWriter      *writer,
     }
   sqlite3_reset (writer->begin);
 
-  bind_ledger_row (writer->insert_ledger, row);
-  if (sqlite3_step (writer->insert_ledger) == SQLITE_DONE)
-    id = sqlite3_last_insert_rowid (writer->db);
-  sqlite3_reset (writer->insert_ledger);
-  sqlite3_clear_bindings (writer->insert_ledger);
+  result = 1;
+  for (guint i = 0; i < n_rows && result == 1; i++)
+    {
+      bind_ledger_row (writer->insert_ledger, rows[i]);
+      if (sqlite3_step (writer->insert_ledger) == SQLITE_DONE)
+        ids[i] = sqlite3_last_insert_rowid (writer->db);
+      else
+        {
+          _sluice_store_set_sql_error (error, SLUICE_STORE_ERROR_SQL, writer->db, "Insert failed");
+          result = -1;
+        }
+      sqlite3_reset (writer->insert_ledger);
+      sqlite3_clear_bindings (writer->insert_ledger);
+    }
 
-  if (id > 0 && step_simple (writer, writer->commit, error))
+  if (result == 1 && step_simple (writer, writer->commit, error))
     {
       g_atomic_int_inc (&writer->n_commits);
       goto out;
     }
-  if (id == 0)
-    _sluice_store_set_sql_error (error, SLUICE_STORE_ERROR_SQL, writer->db, "Insert failed");
   if (sqlite3_get_autocommit (writer->db) == 0)
     sqlite3_exec (writer->db, "ROLLBACK", NULL, NULL, NULL);
-  id = -1;
+  result = -1;
 
 out:
   sqlite3_busy_timeout (writer->db, _SLUICE_STORE_BUSY_TIMEOUT_MS);
   g_mutex_unlock (&writer->db_lock);
-  return id;
+  return result;
 }
 
 guint

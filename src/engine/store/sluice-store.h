@@ -105,6 +105,9 @@ gint64               sluice_store_append_ledger_finish   (SluiceStore           
 gint64               sluice_store_append_ledger_now      (SluiceStore            *self,
                                                          const SluiceLedgerRow  *row,
                                                          GError                **error);
+int                  sluice_store_append_ledger_rows_now (SluiceStore            *self,
+                                                         GPtrArray              *rows,
+                                                         GError                **error);
 gint64               sluice_store_append_ledger_sync     (SluiceStore            *self,
                                                           const SluiceLedgerRow  *row,
                                                           GError                **error);

@@ -468,6 +468,30 @@ test_ledger_append_now (void)
   g_assert_cmpuint (rows->len, ==, 2);
   assert_rows_equal (g_ptr_array_index (rows, 0), second);
   assert_rows_equal (g_ptr_array_index (rows, 1), first);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Several rows: one transaction, all or none. */
+  {
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) sluice_ledger_row_free);
+
+    for (guint i = 0; i < 5; i++)
+      {
+        g_autofree char *rid = g_strdup_printf ("now-batch-%u", i);
+
+        g_ptr_array_add (batch, make_row (rid, 10000 + i));
+      }
+    commits = _sluice_store_get_n_commits (store);
+    g_assert_cmpint (sluice_store_append_ledger_rows_now (store, batch, &error), ==, 1);
+    g_assert_no_error (error);
+    g_assert_cmpuint (_sluice_store_get_n_commits (store), ==, commits + 1);
+    g_assert_cmpint (sluice_store_count_ledger (store, &error), ==, 7);
+
+    g_ptr_array_add (batch, make_row (NULL, 20000));
+    g_assert_cmpint (sluice_store_append_ledger_rows_now (store, batch, &error), ==, -1);
+    g_assert_error (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_SQL);
+    g_clear_error (&error);
+    g_assert_cmpint (sluice_store_count_ledger (store, &error), ==, 7);
+  }
 }
 
 /* The WAL header's checkpoint sequence number (big-endian, at byte 12)
