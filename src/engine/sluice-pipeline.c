@@ -123,10 +123,10 @@ ledger_batch_flush_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Consumes @task; @row is copied. */
+/* Consumes @task and @row. */
 static void
-ledger_batch_add (GTask                 *task,
-                  const SluiceLedgerRow *row)
+ledger_batch_add (GTask           *task,
+                  SluiceLedgerRow *row)
 {
   RequestState *state = g_task_get_task_data (task);
   SluiceEngine *engine = state->engine;
@@ -146,7 +146,7 @@ ledger_batch_add (GTask                 *task,
       g_source_set_static_name (source, "[sluice] ledger batch");
       g_source_attach (source, g_task_get_context (task));
     }
-  g_ptr_array_add (batch->rows, sluice_ledger_row_copy (row));
+  g_ptr_array_add (batch->rows, row);
   g_ptr_array_add (batch->tasks, task);
 }
 
@@ -232,7 +232,7 @@ _sluice_pipeline_settle (GTask *task)
    * in bursts, and the rows of one main-loop turn go together. */
   if (sluice_metrics_get_in_flight (state->engine->metrics) > INLINE_COMMIT_MAX_IN_FLIGHT)
     {
-      ledger_batch_add (task, row);
+      ledger_batch_add (task, g_steal_pointer (&row));
       return;
     }
   id = sluice_store_append_ledger_now (state->engine->store, row, &error);
