@@ -48,6 +48,20 @@ typedef struct
 typedef struct _SluiceStoreWriter SluiceStoreWriter;
 typedef struct _SluiceStoreCheckpointer SluiceStoreCheckpointer;
 
+/* Shared by sluice-store.c (open, close, reads) and sluice-store-write.c. */
+struct _SluiceStore
+{
+  GObject            parent_instance;
+
+  char              *path;
+  int                schema_version;
+
+  SluiceStoreWriter *writer;
+  GMutex             read_lock;
+  sqlite3           *read_db;
+};
+
+
 /* sluice-store-schema.c */
 sqlite3           *_sluice_store_open_db             (const char         *path,
                                                       gboolean            read_only,
