@@ -9,6 +9,30 @@
 
 G_BEGIN_DECLS
 
+typedef struct
+{
+  gint64 until_us;
+  gint64 requests_left;      /* -1: not reported */
+  gint64 tokens_left;
+  gint64 seen_at_us;         /* when the headers came */
+  gint64 reported_requests;  /* as the provider said them, for display */
+  gint64 reported_tokens;
+} Learned;
+
+struct _SluiceLimiter
+{
+  GObject             parent_instance;
+
+  SluiceConfig       *config;
+  SluiceClock        *clock;
+  SluiceCounterStore *store;
+  SluiceTokenizer    *tokenizer;
+  GHashTable         *learned;       /* model → Learned */
+  GHashTable         *alerted;       /* "key|fraction" → second of the alert */
+  GHashTable         *usage;         /* key → SluiceLimitUsageInfo, last seen */
+};
+
+
 typedef enum
 {
   SLUICE_LIMIT_REQUESTS,
@@ -48,5 +72,18 @@ SluiceConfig      *_sluice_limiter_get_config    (SluiceLimiter     *self);
 SluiceClock       *_sluice_limiter_get_clock     (SluiceLimiter     *self);
 SluiceCounterItem *_sluice_limit_items_to_counters (GPtrArray       *items,
                                                     const gint64    *amounts);
+
+/* sluice-limiter.c */
+void _sluice_limiter_emit_alert   (SluiceLimiter *self,
+                                   const char    *severity,
+                                   const char    *code,
+                                   const char    *message);
+
+/* sluice-limiter-usage.c */
+void _sluice_limit_usage_info_free (gpointer       data);
+void _sluice_limiter_check_alerts  (SluiceLimiter *self,
+                                    GPtrArray     *items,
+                                    const gint64  *deltas,
+                                    const gint64  *totals);
 
 G_END_DECLS

@@ -20,29 +20,6 @@
  * worst case (estimated input + max output, at the model's prices). The
  * reservation is settled with the real usage, or released on failure. */
 
-typedef struct
-{
-  gint64 until_us;
-  gint64 requests_left;      /* -1: not reported */
-  gint64 tokens_left;
-  gint64 seen_at_us;         /* when the headers came */
-  gint64 reported_requests;  /* as the provider said them, for display */
-  gint64 reported_tokens;
-} Learned;
-
-struct _SluiceLimiter
-{
-  GObject             parent_instance;
-
-  SluiceConfig       *config;
-  SluiceClock        *clock;
-  SluiceCounterStore *store;
-  SluiceTokenizer    *tokenizer;
-  GHashTable         *learned;       /* model → Learned */
-  GHashTable         *alerted;       /* "key|fraction" → second of the alert */
-  GHashTable         *usage;         /* key → SluiceLimitUsageInfo, last seen */
-};
-
 G_DEFINE_FINAL_TYPE (SluiceLimiter, sluice_limiter, G_TYPE_OBJECT)
 G_DEFINE_QUARK (sluice-limit-error-quark, sluice_limit_error)
 
@@ -73,158 +50,14 @@ reserve_data_free (ReserveData *data)
   g_free (data);
 }
 
-static void
-emit_alert (SluiceLimiter *self,
-            const char    *severity,
-            const char    *code,
-            const char    *message)
+void
+_sluice_limiter_emit_alert (SluiceLimiter *self,
+                            const char    *severity,
+                            const char    *code,
+                            const char    *message)
 {
   g_debug ("alert %s %s: %s", severity, code, message);
   g_signal_emit (self, signals [ALERT], 0, severity, code, message);
-}
-
-static const char *
-severity_for (double fraction)
-{
-  return fraction >= 1.0 ? "critical" : fraction >= 0.8 ? "warning" : "info";
-}
-
-static void
-usage_info_free (gpointer data)
-{
-  SluiceLimitUsageInfo *info = data;
-
-  sluice_limit_usage_info_clear (info);
-  g_free (info);
-}
-
-void
-sluice_limit_usage_info_clear (SluiceLimitUsageInfo *info)
-{
-  g_clear_pointer (&info->label, g_free);
-  g_clear_pointer (&info->code, g_free);
-}
-
-/* Keeps the latest count the store reported for each counter a decision
- * touched, for the snapshot's budget and headroom read-outs. */
-static void
-note_usage (SluiceLimiter *self,
-            GPtrArray     *items,
-            const gint64  *totals)
-{
-  gint64 now = sluice_clock_now_us (self->clock);
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SluiceLimitItem *item = g_ptr_array_index (items, i);
-      SluiceLimitUsageInfo *info = g_hash_table_lookup (self->usage, item->key);
-
-      if (info == NULL)
-        {
-          info = g_new0 (SluiceLimitUsageInfo, 1);
-          g_hash_table_insert (self->usage, g_strdup (item->key), info);
-        }
-      g_free (info->label);
-      g_free (info->code);
-      info->label = g_strdup (item->label);
-      info->code = g_strdup (item->code);
-      info->kind = item->kind;
-      info->budget = item->budget;
-      info->window_s = item->window_s;
-      info->limit = item->limit;
-      info->used = totals[i];
-      info->updated_at_us = now;
-    }
-}
-
-static int
-compare_usage (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (((const SluiceLimitUsageInfo *) a)->label,
-                    ((const SluiceLimitUsageInfo *) b)->label);
-}
-
-/**
- * sluice_limiter_dup_usage:
- * @self: a limiter
- *
- * What each counter held the last time a decision touched it: the limits'
- * headroom and the budgets' burn for the console and /metrics. Counters of
- * a sliding window drain as time passes; @updated_at_us says how old each
- * reading is.
- *
- * Returns: (transfer full) (element-type SluiceLimitUsageInfo): the counters,
- *   sorted by label
- */
-GArray *
-sluice_limiter_dup_usage (SluiceLimiter *self)
-{
-  GArray *list = g_array_new (FALSE, TRUE, sizeof (SluiceLimitUsageInfo));
-  GHashTableIter iter;
-  gpointer value;
-
-  g_return_val_if_fail (SLUICE_IS_LIMITER (self), list);
-
-  g_array_set_clear_func (list, (GDestroyNotify) sluice_limit_usage_info_clear);
-  g_hash_table_iter_init (&iter, self->usage);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      SluiceLimitUsageInfo copy = *(SluiceLimitUsageInfo *) value;
-
-      copy.label = g_strdup (copy.label);
-      copy.code = g_strdup (copy.code);
-      g_array_append_val (list, copy);
-    }
-  g_array_sort (list, compare_usage);
-  return list;
-}
-
-/* Alerts each configured fraction of a budget that usage crossed upwards,
- * at most once per window length per counter and fraction. */
-static void
-check_alerts (SluiceLimiter *self,
-              GPtrArray     *items,
-              const gint64  *deltas,
-              const gint64  *totals)
-{
-  const SluiceBudgetConfig *budgets = sluice_config_get_budgets (self->config);
-  gint64 now_s = sluice_clock_now_us (self->clock) / G_USEC_PER_SEC;
-
-  note_usage (self, items, totals);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const SluiceLimitItem *item = g_ptr_array_index (items, i);
-      gint64 before = totals[i] - deltas[i];
-
-      if (!item->budget || deltas[i] <= 0)
-        continue;
-
-      for (guint f = 0; f < budgets->n_alert_fractions; f++)
-        {
-          double fraction = budgets->alert_fractions[f];
-          double mark = fraction * item->limit;
-          g_autofree char *id = g_strdup_printf ("%s|%g", item->key, fraction);
-          gpointer last = NULL;
-          g_autofree char *message = NULL;
-          g_autofree char *used = NULL;
-          g_autofree char *limit = NULL;
-
-          if (!(before < mark && totals[i] >= mark))
-            continue;
-          if (g_hash_table_lookup_extended (self->alerted, id, NULL, &last) &&
-              now_s - (gint64) GPOINTER_TO_SIZE (last) < item->window_s)
-            continue;
-
-          used = _sluice_limit_item_format_amount (item, totals[i]);
-          limit = _sluice_limit_item_format_amount (item, item->limit);
-          message = g_strdup_printf ("%s at %.0f%% (%s of %s)", item->label,
-                                     fraction * 100, used, limit);
-          g_hash_table_replace (self->alerted, g_steal_pointer (&id),
-                                GSIZE_TO_POINTER ((gsize) now_s));
-          emit_alert (self, severity_for (fraction), item->code, message);
-        }
-    }
 }
 
 static void
@@ -238,7 +71,7 @@ on_connection_changed (SluiceCounterStore *store,
 
   if (connected)
     {
-      emit_alert (self, "info", "counters.restored", message);
+      _sluice_limiter_emit_alert (self, "info", "counters.restored", message);
       return;
     }
 
@@ -246,7 +79,7 @@ on_connection_changed (SluiceCounterStore *store,
                           counters->fail_open ? "requests pass uncounted"
                                               : "requests are refused",
                           counters->fail_open ? "fail_open" : "fail_closed");
-  emit_alert (self, "critical", "counters.lost", text);
+  _sluice_limiter_emit_alert (self, "critical", "counters.lost", text);
 }
 
 static void
@@ -304,7 +137,7 @@ sluice_limiter_init (SluiceLimiter *self)
 {
   self->learned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->alerted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->usage = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, usage_info_free);
+  self->usage = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _sluice_limit_usage_info_free);
 }
 
 /**
@@ -607,7 +440,7 @@ conclude (SluiceLimiter        *self,
       amounts = g_new0 (gint64, MAX (data->items->len, 1));
       for (guint i = 0; i < data->items->len; i++)
         amounts[i] = ((SluiceLimitItem *) g_ptr_array_index (data->items, i))->amount;
-      check_alerts (self, data->items, amounts, verdict->totals);
+      _sluice_limiter_check_alerts (self, data->items, amounts, verdict->totals);
     }
 
   return _sluice_reservation_new (self, data->model, data->items, data->at_s, data->tokens,
@@ -841,7 +674,7 @@ on_adjusted (GObject      *object,
       return;
     }
 
-  check_alerts (self, items, deltas, verdict->totals);
+  _sluice_limiter_check_alerts (self, items, deltas, verdict->totals);
 }
 
 /* Sends a reservation's corrections to the store (settle, release). */
