@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sluice-cache.h"
+#include "sluice-cache-private.h"
 #include "sluice-local-embedder.h"
 #include "sluice-normaliser.h"
 #include "sluice-redis-exact-store.h"
@@ -31,23 +31,6 @@
  *
  * An entry stored under a semantic policy is both: its key is the exact
  * key, so a verbatim repeat is an EXACT hit without an embedding. */
-struct _SluiceCache
-{
-  GObject               parent_instance;
-
-  SluiceClock          *clock;
-  SluiceNormaliser     *normaliser;
-  SluiceEmbedder       *embedder;
-  SluiceExactCache     *entries;
-  SluiceSemanticCache  *semantic;
-  double                max_temperature;
-  double                local_threshold;
-  SluiceRedisExactStore *redis;           /* the shared exact tier, or NULL */
-  gint64                stale_grace_s;
-
-  GMutex                stats_lock;
-  SluiceCacheStats      stats;
-};
 
 G_DEFINE_FINAL_TYPE (SluiceCache, sluice_cache, G_TYPE_OBJECT)
 
@@ -182,172 +165,6 @@ sluice_cache_get_embedder (SluiceCache *self)
 
   return self->embedder;
 }
-
-/* Keys and scopes. */
-
-typedef struct
-{
-  gboolean no_cache;
-  gboolean no_store;
-  gint64   max_age_s;   /* -1 = any */
-} Control;
-
-static void
-parse_control (const char *text,
-               Control    *control)
-{
-  g_auto(GStrv) parts = NULL;
-
-  control->no_cache = FALSE;
-  control->no_store = FALSE;
-  control->max_age_s = -1;
-  if (text == NULL)
-    return;
-
-  parts = g_strsplit (text, ",", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      char *p = g_strstrip (parts[i]);
-
-      if (g_ascii_strcasecmp (p, "no-cache") == 0)
-        control->no_cache = TRUE;
-      else if (g_ascii_strcasecmp (p, "no-store") == 0)
-        control->no_store = TRUE;
-      else if (g_ascii_strncasecmp (p, "max-age=", 8) == 0)
-        control->max_age_s = MAX (0, g_ascii_strtoll (p + 8, NULL, 10));
-    }
-}
-
-static void
-feed (GChecksum  *sum,
-      const char *text)
-{
-  if (text != NULL)
-    g_checksum_update (sum, (const guchar *) text, strlen (text));
-  g_checksum_update (sum, (const guchar *) "", 1);
-}
-
-/* The hash of what frames the conversation: system prompt and tools. */
-static char *
-context_hash (const SluiceCacheQuery *q)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  for (guint i = 0; q->messages != NULL && i < q->messages->len; i++)
-    {
-      SluiceMessage *m = g_ptr_array_index (q->messages, i);
-
-      if (sluice_message_get_role (m) == SLUICE_ROLE_SYSTEM)
-        feed (sum, sluice_message_get_content (m));
-    }
-  feed (sum, q->tools);
-  feed (sum, q->response_format);
-  return g_strndup (g_checksum_get_string (sum), 16);
-}
-
-static gint
-last_user_index (const SluiceCacheQuery *q)
-{
-  for (guint i = q->messages != NULL ? q->messages->len : 0; i > 0; i--)
-    if (sluice_message_get_role (g_ptr_array_index (q->messages, i - 1)) == SLUICE_ROLE_USER)
-      return (gint) i - 1;
-  return -1;
-}
-
-/* Everything that must match exactly, plus the normalised turns from
- * @first to @last (exclusive), skipping the system prompt. */
-static char *
-digest (SluiceCache            *self,
-        const SluiceCacheQuery *q,
-        const char             *context,
-        gint                    skip)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  char temperature[32];
-
-  g_snprintf (temperature, sizeof temperature, "%.2f", q->temperature);
-  feed (sum, "sluice-cache-1");
-  feed (sum, q->scope != NULL ? q->scope : "");
-  feed (sum, q->model);
-  feed (sum, q->policy != NULL ? q->policy->task : NULL);
-  feed (sum, temperature);
-  feed (sum, context);
-  for (guint i = 0; q->messages != NULL && i < q->messages->len; i++)
-    {
-      SluiceMessage *m = g_ptr_array_index (q->messages, i);
-      g_autofree char *norm = NULL;
-
-      if (sluice_message_get_role (m) == SLUICE_ROLE_SYSTEM || (gint) i == skip)
-        continue;
-      norm = sluice_normaliser_normalise (self->normaliser, sluice_message_get_content (m));
-      feed (sum, sluice_role_to_string (sluice_message_get_role (m)));
-      feed (sum, norm);
-    }
-  return g_strdup (g_checksum_get_string (sum));
-}
-
-/**
- * sluice_cache_compute_key:
- *
- * Returns: (transfer full): the exact key of @query (hex SHA-256)
- */
-char *
-sluice_cache_compute_key (SluiceCache            *self,
-                          const SluiceCacheQuery *query)
-{
-  g_autofree char *context = NULL;
-
-  g_return_val_if_fail (SLUICE_IS_CACHE (self), NULL);
-  g_return_val_if_fail (query != NULL, NULL);
-
-  context = context_hash (query);
-  return digest (self, query, context, -1);
-}
-
-/* The semantic scope: the exact framing and the earlier turns, without
- * the last user message, whose vector is searched. */
-static char *
-scope_key (SluiceCache            *self,
-           const SluiceCacheQuery *query)
-{
-  g_autofree char *context = context_hash (query);
-
-  return digest (self, query, context, last_user_index (query));
-}
-
-static double
-threshold_for (SluiceCache           *self,
-               const SluiceTtlPolicy *policy)
-{
-  /* The policy's threshold (0.95 by default) is meant for provider
-   * embeddings; the local embedder's scale is its own. */
-  if (SLUICE_IS_LOCAL_EMBEDDER (self->embedder))
-    return self->local_threshold > 0.0 ? self->local_threshold
-                                       : sluice_embedder_get_default_threshold (self->embedder);
-  if (policy != NULL && policy->threshold > 0.0)
-    return policy->threshold;
-  return sluice_embedder_get_default_threshold (self->embedder);
-}
-
-/* Why @query may not use the cache, or NULL. */
-static const char *
-bypass_reason (SluiceCache            *self,
-               const SluiceCacheQuery *query)
-{
-  if (query->policy == NULL || query->policy->tier == SLUICE_CACHE_TIER_NONE)
-    return "no cache tier for this task";
-  if (query->temperature > self->max_temperature)
-    return "temperature above the cache's maximum";
-  if (last_user_index (query) < 0)
-    return "no user message";
-  return NULL;
-}
-
-#define STAT_ADD(self, field, n) G_STMT_START { \
-  g_mutex_lock (&(self)->stats_lock);            \
-  (self)->stats.field += (n);                    \
-  g_mutex_unlock (&(self)->stats_lock);          \
-} G_STMT_END
 
 /* Look-up. */
 
@@ -558,8 +375,8 @@ lookup_local (SluiceCache             *self,
   const char *bypass;
   gboolean stale = FALSE;
 
-  parse_control (query->cache_control, control);
-  if ((bypass = bypass_reason (self, query)) != NULL || control->no_cache)
+  _sluice_cache_parse_control (query->cache_control, control);
+  if ((bypass = _sluice_cache_bypass_reason (self, query)) != NULL || control->no_cache)
     return result_new (SLUICE_CACHE_STATUS_NONE, NULL, "not consulted: %s",
                        bypass != NULL ? bypass : "the request said no-cache");
 
@@ -653,10 +470,10 @@ sluice_cache_lookup_async (SluiceCache            *self,
   l->semantic = query->policy->tier == SLUICE_CACHE_TIER_SEMANTIC;
   if (l->semantic)
     {
-      l->scope_key = scope_key (self, query);
-      l->text = g_strdup (sluice_message_get_content (g_ptr_array_index (query->messages,
-                                                                        last_user_index (query))));
-      l->threshold = threshold_for (self, query->policy);
+      l->scope_key = _sluice_cache_scope_key (self, query);
+      l->text = g_strdup (sluice_message_get_content (
+        g_ptr_array_index (query->messages, _sluice_cache_last_user_index (query))));
+      l->threshold = _sluice_cache_threshold_for (self, query->policy);
     }
   g_task_set_task_data (task, l, lookup_free);
 
@@ -710,12 +527,12 @@ entry_for (SluiceCache            *self,
   e->expires_us = now_us + query->policy->ttl_s * G_USEC_PER_SEC;
   if (e->tier == SLUICE_CACHE_TIER_SEMANTIC)
     {
-      e->context = scope_key (self, query);
-      e->text = g_strdup (sluice_message_get_content (g_ptr_array_index (query->messages,
-                                                                        last_user_index (query))));
+      e->context = _sluice_cache_scope_key (self, query);
+      e->text = g_strdup (sluice_message_get_content (
+        g_ptr_array_index (query->messages, _sluice_cache_last_user_index (query))));
     }
   else
-    e->context = context_hash (query);
+    e->context = _sluice_cache_context_hash (query);
   return e;
 }
 
@@ -786,9 +603,9 @@ sluice_cache_store_async (SluiceCache            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sluice_cache_store_async);
-  parse_control (query->cache_control, &control);
+  _sluice_cache_parse_control (query->cache_control, &control);
 
-  if (bypass_reason (self, query) != NULL || control.no_store)
+  if (_sluice_cache_bypass_reason (self, query) != NULL || control.no_store)
     {
       g_task_return_boolean (task, FALSE);
       return;
