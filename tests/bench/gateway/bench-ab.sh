@@ -19,6 +19,8 @@ set -euo pipefail
 A=${1:?usage: bench-ab.sh SLUICED_A SLUICED_B [BENCH_FIXED_RATE]}
 B=${2:?usage: bench-ab.sh SLUICED_A SLUICED_B [BENCH_FIXED_RATE]}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench-lib.sh
+. "$HERE/bench-lib.sh"
 REPO=$(cd "$HERE/../../.." && pwd)
 FIXED=${3:-$REPO/_build/tests/bench/gateway/bench-fixed-rate}
 SHARED=$REPO/../shared/bench
@@ -35,37 +37,9 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 NGINX_PORT=$(free_port)
-mkdir -p "$T/nginx"
-RETURN=$(sed -n '/location = \/v1\/chat\/completions/{n;p;q}' "$SHARED/mock-upstream.nginx.conf.in")
-cat > "$T/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $T/nginx;
-  proxy_temp_path $T/nginx;
-  fastcgi_temp_path $T/nginx;
-  uwsgi_temp_path $T/nginx;
-  scgi_temp_path $T/nginx;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    default_type application/json;
-    location = /v1/chat/completions {
-$RETURN
-    }
-  }
-}
-CONF
-taskset -c 0 nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" &
-PIDS+=($!)
+PIDS+=("$(start_nginx_mock "$T/nginx" "$NGINX_PORT" "$SHARED")")
 
 # The config of bench-gateway.sh, verbatim.
 sed -n '/^cat > "\$T\/config.in" <<.JSON./,/^JSON$/p' "$HERE/bench-gateway.sh" | sed '1d;$d' |

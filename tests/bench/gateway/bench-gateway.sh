@@ -22,6 +22,8 @@ set -euo pipefail
 SLUICED=${1:?usage: bench-gateway.sh SLUICED BENCH_FIXED_RATE}
 FIXED=${2:?usage: bench-gateway.sh SLUICED BENCH_FIXED_RATE}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench-lib.sh
+. "$HERE/bench-lib.sh"
 REPO=$(cd "$HERE/../../.." && pwd)
 SHARED=$REPO/../shared/bench
 [ -x "$SHARED/peer-gateway.sh" ] || SHARED=/work/shared/bench
@@ -71,37 +73,8 @@ fi
 
 echo
 echo "== 2. fixed rate: $RATE req/s for $FIXED_S s, open loop, direct vs through sluiced"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 NGINX_PORT=$(free_port)
-mkdir -p "$T/nginx"
-# The peer harness's fast answer (the line after its location), verbatim.
-RETURN=$(sed -n '/location = \/v1\/chat\/completions/{n;p;q}' "$SHARED/mock-upstream.nginx.conf.in")
-cat > "$T/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $T/nginx;
-  proxy_temp_path $T/nginx;
-  fastcgi_temp_path $T/nginx;
-  uwsgi_temp_path $T/nginx;
-  scgi_temp_path $T/nginx;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    default_type application/json;
-    location = /v1/chat/completions {
-$RETURN
-    }
-  }
-}
-CONF
-taskset -c 0 nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" &
-PIDS+=($!)
+PIDS+=("$(start_nginx_mock "$T/nginx" "$NGINX_PORT" "$SHARED")")
 SLUICED_PORT=$(free_port)
 sed "s|@UP@|http://127.0.0.1:$NGINX_PORT/v1|" "$T/config.in" > "$T/fixed.json"
 taskset -c 1 "$SLUICED" --listen "127.0.0.1:$SLUICED_PORT" --config "$T/fixed.json" \
