@@ -116,7 +116,9 @@ show_numbers (GtkGrid               *grid,
   guint i = 0;
 
   clear_box (GTK_WIDGET (grid));
-  add_number (grid, i++, _("Time"), _sluice_requests_format_time (row->time_us, TRUE));
+  add_number (grid, i++, _("Started"), _sluice_requests_format_time (row->time_us, TRUE));
+  add_number (grid, i++, _("Finished"),
+              _sluice_requests_format_time (row->time_us + MAX (row->latency_us, 0), TRUE));
   add_number (grid, i++, _("Status"), g_strdup (_sluice_requests_status_label (row->status)));
   add_number (grid, i++, _("Error"),
               g_strdup (row->error_class != SLUICE_ERROR_CLASS_NONE

@@ -35,7 +35,7 @@ static const struct {
   gboolean    numeric;
   gboolean    expand;
 } columns[N_COLUMNS] = {
-  { N_("Time"), TRUE, FALSE },
+  { N_("Finished"), TRUE, FALSE },
   { N_("Model"), FALSE, TRUE },
   { N_("User"), FALSE, FALSE },
   { N_("Status"), FALSE, FALSE },
@@ -91,7 +91,9 @@ cell_text (const SluiceLedgerRow *row,
   switch (column)
     {
     case COLUMN_TIME:
-      return _sluice_requests_format_time (row->time_us, FALSE);
+      /* The log lists requests as they were settled: the finish time keeps
+       * the column in order when a slow one started before a fast one. */
+      return _sluice_requests_format_time (row->time_us + MAX (row->latency_us, 0), FALSE);
     case COLUMN_MODEL:
       return g_strdup (row->model != NULL && row->model[0] != '\0' ? row->model : "—");
     case COLUMN_USER:
