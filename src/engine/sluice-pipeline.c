@@ -464,14 +464,10 @@ consult_cache (GTask *task)
                                     : NULL;
   _sluice_pipeline_fill_query (state, &query);
   /* Memory answers most lookups: no main-loop turn for those. */
-  found = sluice_cache_lookup_now (state->cache, &query, FALSE);
+  found = sluice_cache_lookup_start (state->cache, &query, FALSE, g_task_get_cancellable (task),
+                                     cache_looked_up_cb, task);
   if (found != NULL)
-    {
-      cache_looked_up (task, found);
-      return;
-    }
-  sluice_cache_lookup_async (state->cache, &query, FALSE, g_task_get_cancellable (task),
-                             cache_looked_up_cb, task);
+    cache_looked_up (task, found);
 }
 
 void

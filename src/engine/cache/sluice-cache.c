@@ -345,20 +345,6 @@ shared_looked_up_cb (GObject      *object,
   lookup_semantic (task);
 }
 
-/**
- * sluice_cache_lookup_async:
- * @self: a cache
- * @query: the request; borrowed for the duration of the call
- * @stale_ok: also accept an expired entry within its grace period (the
- *   degrade stage, when every provider failed); such a hit is STALE
- * @cancellable: (nullable): a cancellable
- * @callback: called on the thread-default main context
- * @user_data: data for @callback
- *
- * Looks @query up: the exact key first, then (semantic policies) the
- * semantic tier. Never fails for a cache reason: those are a NONE or MISS
- * result with a detail for the trace.
- */
 /* What can be decided here and now: a bypass, an exact hit in memory, or
  * a miss that nothing else (the semantic tier, the shared store) could
  * turn into a hit. Otherwise %NULL, with @key (when not %NULL) set for
@@ -423,6 +409,86 @@ sluice_cache_lookup_now (SluiceCache            *self,
   return r;
 }
 
+/* Decides from memory when it can (the result, counted, and no task);
+ * otherwise starts the shared and semantic tiers, which answer through
+ * @callback, and returns %NULL. The key is computed once either way. */
+static SluiceCacheResult *
+lookup_begin (SluiceCache            *self,
+              const SluiceCacheQuery *query,
+              gboolean                stale_ok,
+              GCancellable           *cancellable,
+              GAsyncReadyCallback     callback,
+              gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  SluiceCacheResult *local;
+  Control control;
+  Lookup *l;
+
+  local = lookup_local (self, query, stale_ok, &control, &key);
+  if (local != NULL)
+    {
+      count_result (self, local);
+      return local;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sluice_cache_lookup_async);
+  l = g_new0 (Lookup, 1);
+  l->key = g_steal_pointer (&key);
+  l->max_age_s = control.max_age_s;
+  l->stale_ok = stale_ok;
+  l->semantic = query->policy->tier == SLUICE_CACHE_TIER_SEMANTIC;
+  if (l->semantic)
+    {
+      l->scope_key = _sluice_cache_scope_key (self, query);
+      l->text = g_strdup (sluice_message_get_content (
+        g_ptr_array_index (query->messages, _sluice_cache_last_user_index (query))));
+      l->threshold = _sluice_cache_threshold_for (self, query->policy);
+    }
+  g_task_set_task_data (task, l, lookup_free);
+
+  if (self->redis != NULL && sluice_redis_exact_store_is_connected (self->redis))
+    {
+      sluice_redis_exact_store_get_async (self->redis, l->key, cancellable,
+                                          shared_looked_up_cb, g_steal_pointer (&task));
+      return NULL;
+    }
+  lookup_semantic (g_steal_pointer (&task));
+  return NULL;
+}
+
+/**
+ * sluice_cache_lookup_start:
+ * @self: a cache
+ * @query: the request; borrowed for the duration of the call
+ * @stale_ok: as for sluice_cache_lookup_async()
+ * @cancellable: (nullable): a cancellable
+ * @callback: called when the lookup needed more than memory
+ * @user_data: data for @callback
+ *
+ * sluice_cache_lookup_now() and, when that cannot tell,
+ * sluice_cache_lookup_async() in one call, without working out the key
+ * twice.
+ *
+ * Returns: (transfer full) (nullable): the result when memory decided
+ *   (@callback is then never called), or %NULL when @callback will be
+ */
+SluiceCacheResult *
+sluice_cache_lookup_start (SluiceCache            *self,
+                           const SluiceCacheQuery *query,
+                           gboolean                stale_ok,
+                           GCancellable           *cancellable,
+                           GAsyncReadyCallback     callback,
+                           gpointer                user_data)
+{
+  g_return_val_if_fail (SLUICE_IS_CACHE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  return lookup_begin (self, query, stale_ok, cancellable, callback, user_data);
+}
+
 /**
  * sluice_cache_lookup_async:
  * @self: a cache
@@ -445,45 +511,19 @@ sluice_cache_lookup_async (SluiceCache            *self,
                            GAsyncReadyCallback     callback,
                            gpointer                user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *key = NULL;
   SluiceCacheResult *local;
-  Control control;
-  Lookup *l;
 
   g_return_if_fail (SLUICE_IS_CACHE (self));
   g_return_if_fail (query != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sluice_cache_lookup_async);
-  local = lookup_local (self, query, stale_ok, &control, &key);
+  local = lookup_begin (self, query, stale_ok, cancellable, callback, user_data);
   if (local != NULL)
     {
-      return_result (task, local);
-      return;
-    }
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
-  l = g_new0 (Lookup, 1);
-  l->key = g_steal_pointer (&key);
-  l->max_age_s = control.max_age_s;
-  l->stale_ok = stale_ok;
-  l->semantic = query->policy->tier == SLUICE_CACHE_TIER_SEMANTIC;
-  if (l->semantic)
-    {
-      l->scope_key = _sluice_cache_scope_key (self, query);
-      l->text = g_strdup (sluice_message_get_content (
-        g_ptr_array_index (query->messages, _sluice_cache_last_user_index (query))));
-      l->threshold = _sluice_cache_threshold_for (self, query->policy);
+      g_task_set_source_tag (task, sluice_cache_lookup_async);
+      g_task_return_pointer (task, local, (GDestroyNotify) sluice_cache_result_free);
     }
-  g_task_set_task_data (task, l, lookup_free);
-
-  if (self->redis != NULL && sluice_redis_exact_store_is_connected (self->redis))
-    {
-      sluice_redis_exact_store_get_async (self->redis, l->key, cancellable,
-                                          shared_looked_up_cb, g_steal_pointer (&task));
-      return;
-    }
-  lookup_semantic (g_steal_pointer (&task));
 }
 
 /**

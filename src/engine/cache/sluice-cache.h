@@ -84,6 +84,12 @@ SluiceCache       *sluice_cache_new             (SluiceClock               *cloc
 SluiceCacheResult *sluice_cache_lookup_now      (SluiceCache               *self,
                                                  const SluiceCacheQuery    *query,
                                                  gboolean                   stale_ok);
+SluiceCacheResult *sluice_cache_lookup_start    (SluiceCache               *self,
+                                                 const SluiceCacheQuery    *query,
+                                                 gboolean                   stale_ok,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data);
 void               sluice_cache_lookup_async    (SluiceCache               *self,
                                                  const SluiceCacheQuery    *query,
                                                  gboolean                   stale_ok,
