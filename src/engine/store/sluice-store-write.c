@@ -77,18 +77,12 @@ sluice_store_append_ledger_now (SluiceStore            *self,
                                 const SluiceLedgerRow  *row,
                                 GError                **error)
 {
-  g_return_val_if_fail (SLUICE_IS_STORE (self), -1);
-  g_return_val_if_fail (row != NULL, -1);
-
   gint64 id = 0;
   int result;
 
-  if (row->request_id == NULL)
-    {
-      g_set_error (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_SQL,
-                   "A ledger row needs a request id");
-      return -1;
-    }
+  g_return_val_if_fail (SLUICE_IS_STORE (self), -1);
+  g_return_val_if_fail (row != NULL, -1);
+
   result = _sluice_store_writer_append_now (self->writer, &row, 1, &id, error);
   return result == 1 ? id : result;
 }
@@ -115,15 +109,6 @@ sluice_store_append_ledger_rows_now (SluiceStore  *self,
   g_return_val_if_fail (SLUICE_IS_STORE (self), -1);
   g_return_val_if_fail (rows != NULL, -1);
 
-  for (guint i = 0; i < rows->len; i++)
-    {
-      if (((SluiceLedgerRow *) g_ptr_array_index (rows, i))->request_id == NULL)
-        {
-          g_set_error (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_SQL,
-                       "A ledger row needs a request id");
-          return -1;
-        }
-    }
   if (rows->len == 0)
     return 1;
   ids = g_new0 (gint64, rows->len);

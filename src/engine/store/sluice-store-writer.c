@@ -534,6 +534,15 @@ _sluice_store_writer_append_now (SluiceStoreWriter            *writer,
 {
   int result = 0;
 
+  for (guint i = 0; i < n_rows; i++)
+    {
+      if (rows[i]->request_id == NULL)
+        {
+          g_set_error (error, SLUICE_STORE_ERROR, SLUICE_STORE_ERROR_SQL,
+                       "A ledger row needs a request id");
+          return -1;
+        }
+    }
   if (writer == NULL || writer->closed || g_async_queue_length (writer->jobs) > 0 ||
       !g_mutex_trylock (&writer->db_lock))
     return 0;
