@@ -3,7 +3,7 @@
 # Copyright 2026 The Sluice authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-#   bench-gateway.sh SLUICED BENCH_FIXED_RATE
+#   bench-gateway.sh SLUICED BENCH_FIXED_RATE BENCH_SOUP_FLOOR
 #
 # 1. The shared harness ../shared/bench/peer-gateway.sh (wrk, closed loop,
 #    concurrency 1/16/64) against an nginx mock upstream: direct, Portkey and
@@ -12,15 +12,18 @@
 #    Cache-Control: no-store, so every request misses and goes upstream) and
 #    the ledger on.
 # 2. A fixed rate of RATE req/s (default 1000), open loop, for FIXED_S seconds:
-#    straight to the same kind of nginx mock, then through sluiced; the added
-#    p50/p99 is the difference.
+#    straight to the same kind of nginx mock, through bench-soup-floor (the
+#    least a libsoup 3 server + session proxy adds: no JSON, no pipeline, no
+#    ledger), then through sluiced; the added p50/p99 is the difference.
 # Environment: DURATION (6), WARMUP (2), CONNS ("1 16 64"), SCENARIOS,
 # PORTKEY (1), RATE (1000), FIXED_S (10), PEER=0 (skip part 1); anything else
 # peer-gateway.sh reads.
 set -euo pipefail
 
-SLUICED=${1:?usage: bench-gateway.sh SLUICED BENCH_FIXED_RATE}
-FIXED=${2:?usage: bench-gateway.sh SLUICED BENCH_FIXED_RATE}
+USAGE="usage: bench-gateway.sh SLUICED BENCH_FIXED_RATE BENCH_SOUP_FLOOR"
+SLUICED=${1:?$USAGE}
+FIXED=${2:?$USAGE}
+FLOOR=${3:?$USAGE}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=bench-lib.sh
 . "$HERE/bench-lib.sh"
@@ -72,9 +75,12 @@ RESULTS_DIR="$T/peer" \
 fi
 
 echo
-echo "== 2. fixed rate: $RATE req/s for $FIXED_S s, open loop, direct vs through sluiced"
+echo "== 2. fixed rate: $RATE req/s for $FIXED_S s, open loop: direct, a bare libsoup proxy, sluiced"
 NGINX_PORT=$(free_port)
 PIDS+=("$(start_nginx_mock "$T/nginx" "$NGINX_PORT" "$SHARED")")
+FLOOR_PORT=$(free_port)
+taskset -c 1 "$FLOOR" "$FLOOR_PORT" "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" &
+PIDS+=($!)
 SLUICED_PORT=$(free_port)
 sed "s|@UP@|http://127.0.0.1:$NGINX_PORT/v1|" "$T/config.in" > "$T/fixed.json"
 taskset -c 1 "$SLUICED" --listen "127.0.0.1:$SLUICED_PORT" --config "$T/fixed.json" \
@@ -91,15 +97,19 @@ fixed() {  # PORT [HEADER...]
   taskset -c 0 "$FIXED" "$port" /v1/chat/completions "$SHARED/body.json" "$RATE" "$FIXED_S" "$@"
 }
 DIRECT=$(fixed "$NGINX_PORT")
+FLOORED=$(fixed "$FLOOR_PORT")
 THROUGH=$(fixed "$SLUICED_PORT" 'x-sluice-task: classification' 'Cache-Control: no-store' \
           'x-sluice-user: bench')
 field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
-printf '%-8s %8s %8s %8s %8s %8s %8s\n' target sent ok errors p50_us p99_us max_us
-for row in "direct:$DIRECT" "sluiced:$THROUGH"; do
+printf '%-10s %8s %8s %8s %8s %8s %8s\n' target sent ok errors p50_us p99_us max_us
+for row in "direct:$DIRECT" "soup-floor:$FLOORED" "sluiced:$THROUGH"; do
   name=${row%%:*}; line=${row#*:}
-  printf '%-8s %8s %8s %8s %8s %8s %8s\n' "$name" "$(field "$line" sent)" "$(field "$line" ok)" \
+  printf '%-10s %8s %8s %8s %8s %8s %8s\n' "$name" "$(field "$line" sent)" "$(field "$line" ok)" \
     "$(field "$line" errors)" "$(field "$line" p50_us)" "$(field "$line" p99_us)" "$(field "$line" max_us)"
 done
+FLOOR50=$(( $(field "$FLOORED" p50_us) - $(field "$DIRECT" p50_us) ))
+FLOOR99=$(( $(field "$FLOORED" p99_us) - $(field "$DIRECT" p99_us) ))
+echo "a bare libsoup proxy adds at $RATE req/s: p50 +${FLOOR50} us, p99 +${FLOOR99} us"
 ADD50=$(( $(field "$THROUGH" p50_us) - $(field "$DIRECT" p50_us) ))
 ADD99=$(( $(field "$THROUGH" p99_us) - $(field "$DIRECT" p99_us) ))
 echo "added latency at $RATE req/s: p50 +${ADD50} us, p99 +${ADD99} us (target p99 <= 250 us)"
