@@ -17,6 +17,10 @@
 
 G_BEGIN_DECLS
 
+typedef struct _SluiceAnswerPacer SluiceAnswerPacer;
+
+void _sluice_answer_pacer_free (SluiceAnswerPacer *pacer);
+
 struct _SluiceEngine
 {
   GObject         parent_instance;
@@ -36,6 +40,7 @@ struct _SluiceEngine
   guint               jobs_running;
   gboolean            ticking;
   gpointer            ledger_batch;     /* rows settled this main-loop turn (sluice-pipeline.c) */
+  SluiceAnswerPacer  *pacer;            /* answers settled a slice at a time (sluice-pipeline-pace.c) */
 
   GMutex          mutex;            /* guards config and snapshot */
   SluiceConfig   *config;

@@ -77,6 +77,7 @@ sluice_engine_finalize (GObject *object)
   g_clear_object (&self->clock);
   g_clear_object (&self->config);
   g_clear_pointer (&self->snapshot, sluice_snapshot_unref);
+  g_clear_pointer (&self->pacer, _sluice_answer_pacer_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->observer);
   g_mutex_clear (&self->mutex);

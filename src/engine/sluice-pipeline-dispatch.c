@@ -243,17 +243,23 @@ attempt_done_cb (GObject      *object,
                  gpointer      user_data)
 {
   SluiceProvider *provider = SLUICE_PROVIDER (object);
-  g_autoptr(GTask) task = user_data;
-  RequestState *state = g_task_get_task_data (task);
+  g_autoptr(GTask) task = NULL;
+  RequestState *state = g_task_get_task_data (user_data);
   const char *model = state->chain[state->chain_index];
   const SluiceModelConfig *mc = sluice_config_lookup_model (state->config, model);
   g_autoptr(SluiceCompletion) completion = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 duration = now_mono (state) - state->call_start_us;
+  gint64 duration;
   SluiceResponse *r = state->response;
 
-  state->outside_us += duration;
+  /* The answer is in: no threshold may fire while it waits its turn. */
   stop_threshold (state);
+  if (_sluice_pipeline_pace (user_data, object, result, attempt_done_cb))
+    return;
+  task = user_data;
+  duration = (state->answered_us > 0 ? state->answered_us : now_mono (state)) - state->call_start_us;
+  state->answered_us = 0;
+  state->outside_us += duration;
   completion = sluice_provider_complete_finish (provider, result, &error);
 
   /* Its racer answered first and cancelled it. */

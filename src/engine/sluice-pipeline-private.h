@@ -43,6 +43,7 @@ typedef struct
   SluiceProviderCall *call;
   gint64              call_start_us;
   gint64              outside_us;    /* provider calls and waits */
+  gint64              answered_us;   /* a paced answer's arrival, or 0 */
   gboolean            streamed;
   SluiceLimiter      *limiter;
   SluiceCache        *cache;
@@ -91,6 +92,14 @@ request_cancelled (GTask *task)
 /* Ownership: the functions of the dispatch chain each take over one
  * reference to the task (the request's own), which the last of them drops
  * once the ledger row is committed and the response returned. */
+
+/* sluice-pipeline-pace.c: %TRUE when the answer waits for a later
+ * main-loop iteration, where @callback gets it (and @task) back. */
+gboolean _sluice_pipeline_pace (GTask               *task,
+                                GObject             *object,
+                                GAsyncResult        *result,
+                                GAsyncReadyCallback  callback);
+gboolean _sluice_pipeline_pacing (SluiceEngine        *engine);
 
 /* sluice-pipeline.c */
 void     _sluice_pipeline_settle          (GTask               *task);

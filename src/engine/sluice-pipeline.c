@@ -227,10 +227,13 @@ _sluice_pipeline_settle (GTask *task)
   row->answer = g_strdup (r->content);
   row->trace = sluice_trace_to_json (state->trace);
 
-  /* With few requests in flight the row is committed here and now (when
-   * the writer is idle), saving two thread hops; with more, answers come
-   * in bursts, and the rows of one main-loop turn go together. */
-  if (sluice_metrics_get_in_flight (state->engine->metrics) > INLINE_COMMIT_MAX_IN_FLIGHT)
+  /* With few requests in flight, or while answers are paced one per
+   * main-loop iteration, the row is committed here and now (when the
+   * writer is idle), saving two thread hops; with more on a busy loop,
+   * answers come in bursts, and the rows of one main-loop turn go
+   * together. */
+  if (sluice_metrics_get_in_flight (state->engine->metrics) > INLINE_COMMIT_MAX_IN_FLIGHT &&
+      !_sluice_pipeline_pacing (state->engine))
     {
       ledger_batch_add (task, g_steal_pointer (&row));
       return;

@@ -767,6 +767,117 @@ test_concurrent_budget (Fixture       *f,
   g_ptr_array_unref (b.responses);
 }
 
+typedef struct
+{
+  guint       done;
+  GHashTable *settled_at;  /* distinct latencies: one per iteration that settled */
+} Wave;
+
+static void
+wave_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wave *w = user_data;
+  g_autoptr(SluiceResponse) r = sluice_engine_complete_finish (SLUICE_ENGINE (object), result, NULL);
+
+  g_assert_nonnull (r);
+  g_assert_cmpint (sluice_response_get_status (r), ==, SLUICE_REQUEST_STATUS_OK);
+  g_assert_cmpint (sluice_response_get_latency_us (r), >=, 2 * G_USEC_PER_SEC);
+  g_hash_table_add (w->settled_at, GINT_TO_POINTER ((int) sluice_response_get_latency_us (r)));
+  w->done++;
+}
+
+/* Eight requests whose answers come in one main-loop iteration (the mock
+ * answers after 2 s of the manual clock, and one step wakes them all).
+ * Then each iteration moves the clock on by 1 µs, so a request's latency
+ * (taken when it is settled) tells in which iteration it was settled,
+ * whatever the ledger's commit path does after. Returns in how many
+ * iterations the eight were settled. */
+static guint
+run_wave (Fixture *f)
+{
+  Wave w = { 0, g_hash_table_new (NULL, NULL) };
+  guint iterations;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("wave question %u", i);
+      g_autoptr(SluiceRequest) request = make_request (prompt);
+
+      sluice_engine_complete_async (f->engine, request, NULL, NULL, NULL, wave_done_cb, &w);
+    }
+  while (sluice_clock_pending_sleeps (f->clock) < 8)
+    g_main_context_iteration (NULL, TRUE);
+  sluice_clock_advance (f->clock, 2 * G_USEC_PER_SEC);
+  while (w.done < 8)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      sluice_clock_advance (f->clock, 1);
+    }
+  iterations = g_hash_table_size (w.settled_at);
+  g_hash_table_unref (w.settled_at);
+  g_test_message ("8 answers that came at once were settled in %u iterations", iterations);
+  return iterations;
+}
+
+static void
+slow_mock (Fixture *f)
+{
+  g_autofree char *base = make_config ("", "", "");
+  g_autofree char *json = replace_once (base, "\"p50\": 0, \"p99\": 0",
+                                        "\"p50\": 2000, \"p99\": 2000");
+
+  apply (f, json);
+}
+
+/* Answers that arrive in one main-loop iteration are settled one per
+ * iteration while the loop has time to spare (sluice-pipeline-pace.c), so
+ * a server can send each response as soon as it is ready instead of
+ * after the whole wave. */
+static void
+test_answers_paced (Fixture       *f,
+                    gconstpointer  data)
+{
+  slow_mock (f);
+  g_assert_cmpuint (run_wave (f), ==, 8);
+}
+
+/* Keeps the loop busy: 2 ms of work in every iteration. */
+static gboolean
+hog_cb (gpointer data)
+{
+  gint64 until = g_get_monotonic_time () + 2000;
+
+  while (g_get_monotonic_time () < until)
+    ;
+  return G_SOURCE_CONTINUE;
+}
+
+/* On a loop with no time to spare, pacing would only cost throughput (an
+ * iteration, a poll over every connection, per answer): the answers of a
+ * wave are settled together. */
+static void
+test_answers_together_when_busy (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GSource) hog = g_idle_source_new ();
+  gint64 until;
+
+  slow_mock (f);
+  g_assert_cmpuint (run_wave (f), ==, 8);
+
+  g_source_set_priority (hog, G_PRIORITY_LOW);
+  g_source_set_callback (hog, hog_cb, NULL, NULL);
+  g_source_attach (hog, NULL);
+  /* Two of the pacer's one-second windows: one of them is all busy. */
+  until = g_get_monotonic_time () + 2200 * 1000;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (run_wave (f), ==, 1);
+  g_source_destroy (hog);
+}
+
 /* Spending survives a restart: the limiter is rebuilt from the ledger. */
 static void
 test_restart_keeps_spending (Fixture       *f,
@@ -1121,6 +1232,8 @@ main (int   argc,
   ADD ("storm-guard", NULL, test_storm_guard);
   ADD ("latency-threshold", NULL, test_latency_threshold);
   ADD ("concurrent-budget", NULL, test_concurrent_budget);
+  ADD ("answers-paced", NULL, test_answers_paced);
+  ADD ("answers-together-when-busy", NULL, test_answers_together_when_busy);
   ADD ("restart-keeps-spending", NULL, test_restart_keeps_spending);
   ADD ("cache-exact", NULL, test_cache_exact);
   ADD ("cache-semantic", NULL, test_cache_semantic);

@@ -24,6 +24,8 @@
  * it was due, not from when it was sent, so a stall shows in the figures
  * instead of slowing the load (no coordinated omission). Prints one line:
  * BENCH_FIXED rate=… sent=… ok=… errors=… p50_us=… p90_us=… p99_us=… max_us=…
+ * and, when the answers carry x-sluice-overhead-us (sluiced's own account
+ * of its time, the provider call excluded), self_p50_us=… self_p99_us=…
  *
  *   bench-fixed-rate PORT PATH BODY_FILE RATE SECONDS [HEADER]... */
 
@@ -76,6 +78,16 @@ response_length (GString *in,
   return (gssize) (head + g_ascii_strtoull (cl + 14, NULL, 10));
 }
 
+/* sluiced's x-sluice-overhead-us, or -1. */
+static gint64
+overhead_us (GString *in)
+{
+  const char *end = strstr (in->str, "\r\n\r\n");
+  const char *value = g_strstr_len (in->str, end - in->str, "\r\nx-sluice-overhead-us:");
+
+  return value != NULL ? g_ascii_strtoll (value + 23, NULL, 10) : -1;
+}
+
 static int
 compare (gconstpointer a,
          gconstpointer b)
@@ -92,6 +104,7 @@ main (int   argc,
   g_autofree char *body = NULL;
   g_autoptr(GString) request = g_string_new (NULL);
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) own = g_array_new (FALSE, FALSE, sizeof (gint64));
   Conn conns[N_CONNS];
   struct pollfd fds[N_CONNS];
   gint64 start, next_due, interval_us, end;
@@ -184,8 +197,11 @@ main (int   argc,
           if (want >= 0 && (gssize) conns[i].in->len >= want)
             {
               gint64 latency = g_get_monotonic_time () - conns[i].due_us;
+              gint64 self_us = overhead_us (conns[i].in);
 
               g_array_append_val (latencies, latency);
+              if (self_us >= 0)
+                g_array_append_val (own, self_us);
               if (status == 200)
                 ok++;
               else
@@ -196,10 +212,16 @@ main (int   argc,
     }
 
   g_array_sort (latencies, compare);
-#define PCT(p) (latencies->len > 0 \
-  ? g_array_index (latencies, gint64, MIN (latencies->len - 1, (guint) (latencies->len * (p)))) : 0)
+  g_array_sort (own, compare);
+#define PCT(a, p) ((a)->len > 0 \
+  ? g_array_index ((a), gint64, MIN ((a)->len - 1, (guint) ((a)->len * (p)))) : 0)
   printf ("BENCH_FIXED rate=%.0f sent=%u ok=%u errors=%u late=%u p50_us=%" G_GINT64_FORMAT
-          " p90_us=%" G_GINT64_FORMAT " p99_us=%" G_GINT64_FORMAT " max_us=%" G_GINT64_FORMAT "\n",
-          rate, sent, ok, errors, late, PCT (0.50), PCT (0.90), PCT (0.99), PCT (1.0));
+          " p90_us=%" G_GINT64_FORMAT " p99_us=%" G_GINT64_FORMAT " max_us=%" G_GINT64_FORMAT,
+          rate, sent, ok, errors, late, PCT (latencies, 0.50), PCT (latencies, 0.90),
+          PCT (latencies, 0.99), PCT (latencies, 1.0));
+  if (own->len > 0)
+    printf (" self_p50_us=%" G_GINT64_FORMAT " self_p99_us=%" G_GINT64_FORMAT,
+            PCT (own, 0.50), PCT (own, 0.99));
+  printf ("\n");
   return 0;
 }

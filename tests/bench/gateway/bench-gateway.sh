@@ -11,10 +11,15 @@
 #    cache (looked up on every request: x-sluice-task classification with
 #    Cache-Control: no-store, so every request misses and goes upstream) and
 #    the ledger on.
+#    Then, in a second pass for fast calls, the same harness with an nginx
+#    reverse proxy in sluiced's place beside Portkey: the least one proxy
+#    hop adds on this machine, against the peer's figures of the same pass.
 # 2. A fixed rate of RATE req/s (default 1000), open loop, for FIXED_S seconds:
-#    straight to the same kind of nginx mock, through bench-soup-floor (the
-#    least a libsoup 3 server + session proxy adds: no JSON, no pipeline, no
-#    ledger), then through sluiced; the added p50/p99 is the difference.
+#    straight to the same kind of nginx mock, through an nginx reverse proxy
+#    (what one proxy hop costs at the least on this machine), through
+#    bench-soup-floor (the least a libsoup 3 server + session proxy adds: no
+#    JSON, no pipeline, no ledger), then through sluiced; the added p50/p99 is
+#    the difference.
 # Environment: DURATION (6), WARMUP (2), CONNS ("1 16 64"), SCENARIOS,
 # PORTKEY (1), RATE (1000), FIXED_S (10), PEER=0 (skip part 1); anything else
 # peer-gateway.sh reads.
@@ -72,12 +77,24 @@ GATEWAY_URL='http://127.0.0.1:@PORT@/v1/chat/completions' \
 GATEWAY_HEADERS="$HEADERS" \
 RESULTS_DIR="$T/peer" \
   "$SHARED/peer-gateway.sh" 2>&1 | grep -v '^\[bench' || true
+
+echo
+echo "== 1b. the same harness, fast calls: direct, Portkey and an nginx reverse proxy"
+echo "   (what one proxy hop costs at the least here, beside the peer in one pass)"
+nginx_proxy_conf "$T/proxy-template" @LISTEN@ @UP@
+GATEWAY_NAME=nginx-proxy \
+GATEWAY_CMD="mkdir -p $T/proxy-@SCENARIO@ && sed 's|@LISTEN@|127.0.0.1:@PORT@|; s|@UP@|@UPSTREAM_HOSTPORT@|; s|$T/proxy-template|$T/proxy-@SCENARIO@|g' $T/proxy-template/nginx.conf > $T/proxy-@SCENARIO@/nginx.conf && exec nginx -p $T/proxy-@SCENARIO@ -c $T/proxy-@SCENARIO@/nginx.conf -e $T/proxy-@SCENARIO@/error.log" \
+GATEWAY_URL='http://127.0.0.1:@PORT@/v1/chat/completions' \
+RESULTS_DIR="$T/peer-proxy" SCENARIOS=fast \
+  "$SHARED/peer-gateway.sh" 2>&1 | grep -v '^\[bench' || true
 fi
 
 echo
-echo "== 2. fixed rate: $RATE req/s for $FIXED_S s, open loop: direct, a bare libsoup proxy, sluiced"
+echo "== 2. fixed rate: $RATE req/s for $FIXED_S s, open loop: direct, an nginx reverse proxy, a bare libsoup proxy, sluiced"
 NGINX_PORT=$(free_port)
 PIDS+=("$(start_nginx_mock "$T/nginx" "$NGINX_PORT" "$SHARED")")
+PROXY_PORT=$(free_port)
+PIDS+=("$(start_nginx_proxy "$T/proxy" "$PROXY_PORT" "$NGINX_PORT")")
 FLOOR_PORT=$(free_port)
 taskset -c 1 "$FLOOR" "$FLOOR_PORT" "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" &
 PIDS+=($!)
@@ -97,19 +114,22 @@ fixed() {  # PORT [HEADER...]
   taskset -c 0 "$FIXED" "$port" /v1/chat/completions "$SHARED/body.json" "$RATE" "$FIXED_S" "$@"
 }
 DIRECT=$(fixed "$NGINX_PORT")
+PROXIED=$(fixed "$PROXY_PORT")
 FLOORED=$(fixed "$FLOOR_PORT")
 THROUGH=$(fixed "$SLUICED_PORT" 'x-sluice-task: classification' 'Cache-Control: no-store' \
           'x-sluice-user: bench')
 field() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"; }
-printf '%-10s %8s %8s %8s %8s %8s %8s\n' target sent ok errors p50_us p99_us max_us
-for row in "direct:$DIRECT" "soup-floor:$FLOORED" "sluiced:$THROUGH"; do
+printf '%-11s %8s %8s %8s %8s %8s %8s\n' target sent ok errors p50_us p99_us max_us
+for row in "direct:$DIRECT" "nginx-proxy:$PROXIED" "soup-floor:$FLOORED" "sluiced:$THROUGH"; do
   name=${row%%:*}; line=${row#*:}
-  printf '%-10s %8s %8s %8s %8s %8s %8s\n' "$name" "$(field "$line" sent)" "$(field "$line" ok)" \
+  printf '%-11s %8s %8s %8s %8s %8s %8s\n' "$name" "$(field "$line" sent)" "$(field "$line" ok)" \
     "$(field "$line" errors)" "$(field "$line" p50_us)" "$(field "$line" p99_us)" "$(field "$line" max_us)"
 done
-FLOOR50=$(( $(field "$FLOORED" p50_us) - $(field "$DIRECT" p50_us) ))
-FLOOR99=$(( $(field "$FLOORED" p99_us) - $(field "$DIRECT" p99_us) ))
-echo "a bare libsoup proxy adds at $RATE req/s: p50 +${FLOOR50} us, p99 +${FLOOR99} us"
+added() {  # LINE NAME: "NAME adds at RATE req/s: p50 +… us, p99 +… us"
+  echo "$2 adds at $RATE req/s: p50 +$(( $(field "$1" p50_us) - $(field "$DIRECT" p50_us) )) us, p99 +$(( $(field "$1" p99_us) - $(field "$DIRECT" p99_us) )) us"
+}
+added "$PROXIED" "an nginx reverse proxy"
+added "$FLOORED" "a bare libsoup proxy"
 ADD50=$(( $(field "$THROUGH" p50_us) - $(field "$DIRECT" p50_us) ))
 ADD99=$(( $(field "$THROUGH" p99_us) - $(field "$DIRECT" p99_us) ))
 echo "added latency at $RATE req/s: p50 +${ADD50} us, p99 +${ADD99} us (target p99 <= 250 us)"

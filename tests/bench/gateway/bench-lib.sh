@@ -41,3 +41,46 @@ CONF
   taskset -c 0 nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" > /dev/null 2>&1 &
   echo $!
 }
+
+# nginx_proxy_conf DIR LISTEN UPSTREAM: writes DIR/nginx.conf for an nginx
+# that only passes requests on to UPSTREAM (host:port) over keep-alive
+# connections: what one proxy hop costs at the least on this machine.
+nginx_proxy_conf() {
+  local dir=$1 listen=$2 upstream=$3
+  mkdir -p "$dir"
+  cat > "$dir/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $dir;
+  proxy_temp_path $dir;
+  fastcgi_temp_path $dir;
+  uwsgi_temp_path $dir;
+  scgi_temp_path $dir;
+  upstream mock { server $upstream; keepalive 64; }
+  server {
+    listen $listen;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+CONF
+}
+
+# start_nginx_proxy DIR PORT UPSTREAM_PORT: that nginx on CPU 1, where the
+# gateways run. Prints its pid.
+start_nginx_proxy() {
+  nginx_proxy_conf "$1" "127.0.0.1:$2" "127.0.0.1:$3"
+  taskset -c 1 nginx -p "$1" -c "$1/nginx.conf" -e "$1/error.log" > /dev/null 2>&1 &
+  echo $!
+}
