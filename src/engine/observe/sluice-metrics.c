@@ -9,22 +9,27 @@
 
 #include <string.h>
 
+#include "sluice-histogram.h"
 #include "sluice-metrics.h"
 #include "sluice-snapshot-private.h"
 
-/* Counters since start plus a one-minute window of samples, from which each
- * snapshot computes rates and percentiles. Only the engine's thread writes
- * here; snapshots carry copies out. */
+/* Counters since start plus a one-minute window, from which each snapshot
+ * computes rates and percentiles. The window is a slot a second: request
+ * and error counts and a histogram of the successful latencies (the
+ * observer's HDR buckets, within 1/64), so recording costs the same at any
+ * rate and a snapshot merges sixty histograms instead of sorting every
+ * sample of the minute. Only the engine's thread writes here; snapshots
+ * carry copies out. */
 
-#define WINDOW_US     (60 * G_USEC_PER_SEC)
-#define MAX_SAMPLES   8192
+#define WINDOW_S SLUICE_SNAPSHOT_HISTORY
 
 typedef struct
 {
-  gint64   time_us;
-  gint64   latency_us;
-  gboolean ok;
-} Sample;
+  gint64           second[WINDOW_S];   /* the second each slot holds */
+  guint32          n_ok[WINDOW_S];
+  guint32          n_errors[WINDOW_S];
+  SluiceHistogram *ok[WINDOW_S];       /* NULL until used */
+} Window;
 
 typedef struct
 {
@@ -36,7 +41,7 @@ typedef struct
   gint64            tokens_out;
   double            cost_usd;
   SluiceErrorClass  last_error;
-  GArray           *window;     /* Sample */
+  Window            window;
 } ModelCounters;
 
 struct _SluiceMetrics
@@ -45,7 +50,7 @@ struct _SluiceMetrics
 
   SluiceClock          *clock;
   SluiceSnapshotTotals  totals;
-  GArray               *window;        /* Sample, one per request */
+  Window                window;         /* every request */
   GHashTable           *models;        /* name -> ModelCounters */
   GPtrArray            *model_order;   /* ModelCounters, first seen first */
   GHashTable           *policies;      /* task -> guint64[2]: lookups, hits */
@@ -58,13 +63,20 @@ struct _SluiceMetrics
 G_DEFINE_FINAL_TYPE (SluiceMetrics, sluice_metrics, G_TYPE_OBJECT)
 
 static void
+window_clear (Window *window)
+{
+  for (guint i = 0; i < WINDOW_S; i++)
+    g_clear_pointer (&window->ok[i], sluice_histogram_free);
+}
+
+static void
 model_counters_free (gpointer data)
 {
   ModelCounters *mc = data;
 
   g_free (mc->model);
   g_free (mc->provider);
-  g_array_unref (mc->window);
+  window_clear (&mc->window);
   g_free (mc);
 }
 
@@ -74,7 +86,7 @@ sluice_metrics_finalize (GObject *object)
   SluiceMetrics *self = SLUICE_METRICS (object);
 
   g_clear_object (&self->clock);
-  g_clear_pointer (&self->window, g_array_unref);
+  window_clear (&self->window);
   g_clear_pointer (&self->model_order, g_ptr_array_unref);
   g_clear_pointer (&self->models, g_hash_table_unref);
   g_clear_pointer (&self->policies, g_hash_table_unref);
@@ -91,7 +103,6 @@ sluice_metrics_class_init (SluiceMetricsClass *klass)
 static void
 sluice_metrics_init (SluiceMetrics *self)
 {
-  self->window = g_array_new (FALSE, FALSE, sizeof (Sample));
   self->models = g_hash_table_new (g_str_hash, g_str_equal);
   self->model_order = g_ptr_array_new_with_free_func (model_counters_free);
   self->policies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -129,29 +140,54 @@ sluice_metrics_new (SluiceClock *clock)
 }
 
 static void
-window_add (GArray   *window,
+window_add (Window   *window,
             gint64    now_us,
             gint64    latency_us,
             gboolean  ok)
 {
-  Sample sample = { now_us, latency_us, ok };
+  gint64 second = now_us / G_USEC_PER_SEC;
+  guint i = (guint) (((second % WINDOW_S) + WINDOW_S) % WINDOW_S);
 
-  if (window->len >= MAX_SAMPLES)
-    g_array_remove_range (window, 0, window->len - MAX_SAMPLES + 1);
-  g_array_append_val (window, sample);
+  if (window->second[i] != second)
+    {
+      window->second[i] = second;
+      window->n_ok[i] = window->n_errors[i] = 0;
+      if (window->ok[i] != NULL)
+        sluice_histogram_reset (window->ok[i]);
+    }
+  if (!ok)
+    {
+      window->n_errors[i]++;
+      return;
+    }
+  window->n_ok[i]++;
+  if (window->ok[i] == NULL)
+    window->ok[i] = sluice_histogram_new ();
+  sluice_histogram_record (window->ok[i], latency_us);
 }
 
-static void
-window_prune (GArray *window,
-              gint64  now_us)
+/* Whether slot @i holds one of the last WINDOW_S seconds before @now_us. */
+static inline gboolean
+window_holds (const Window *window,
+              guint         i,
+              gint64        now_us)
 {
-  guint drop = 0;
+  gint64 second = now_us / G_USEC_PER_SEC;
 
-  while (drop < window->len &&
-         g_array_index (window, Sample, drop).time_us < now_us - WINDOW_US)
-    drop++;
-  if (drop > 0)
-    g_array_remove_range (window, 0, drop);
+  return (window->n_ok[i] > 0 || window->n_errors[i] > 0) &&
+         window->second[i] > second - WINDOW_S && window->second[i] <= second;
+}
+
+static guint64
+window_count (const Window *window,
+              gint64        now_us)
+{
+  guint64 n = 0;
+
+  for (guint i = 0; i < WINDOW_S; i++)
+    if (window_holds (window, i, now_us))
+      n += window->n_ok[i] + window->n_errors[i];
+  return n;
 }
 
 /* Every request lands here: the local day's bounds are worked out only
@@ -223,7 +259,7 @@ sluice_metrics_record_request (SluiceMetrics  *self,
   self->totals.cost_usd += sluice_response_get_cost_usd (response);
   self->totals.cost_today_usd += sluice_response_get_cost_usd (response);
 
-  window_add (self->window, now, sluice_response_get_latency_us (response),
+  window_add (&self->window, now, sluice_response_get_latency_us (response),
               status == SLUICE_REQUEST_STATUS_OK || status == SLUICE_REQUEST_STATUS_DEGRADED);
   self->dirty = TRUE;
 }
@@ -248,7 +284,6 @@ sluice_metrics_record_call (SluiceMetrics     *self,
       mc = g_new0 (ModelCounters, 1);
       mc->model = g_strdup (model);
       mc->provider = g_strdup (provider);
-      mc->window = g_array_new (FALSE, FALSE, sizeof (Sample));
       g_hash_table_insert (self->models, mc->model, mc);
       g_ptr_array_add (self->model_order, mc);
     }
@@ -265,7 +300,7 @@ sluice_metrics_record_call (SluiceMetrics     *self,
       mc->tokens_out += usage->output_tokens;
     }
   mc->cost_usd += cost_usd;
-  window_add (mc->window, sluice_clock_now_us (self->clock), latency_us,
+  window_add (&mc->window, sluice_clock_now_us (self->clock), latency_us,
               error_class == SLUICE_ERROR_CLASS_NONE);
   self->dirty = TRUE;
 }
@@ -320,55 +355,40 @@ sluice_metrics_is_dirty (SluiceMetrics *self)
   return self->dirty;
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentiles of the successful samples, plus the error rate
- * over all of them. */
+/* Nearest-rank percentiles of the successful requests of the window,
+ * plus the error rate over all of them. */
 static void
-window_summary (GArray *window,
-                gint64 *p50,
-                gint64 *p95,
-                gint64 *p99,
-                double *error_rate)
+window_summary (const Window *window,
+                gint64        now_us,
+                gint64       *p50,
+                gint64       *p95,
+                gint64       *p99,
+                double       *error_rate)
 {
-  g_autoptr(GArray) ok = g_array_sized_new (FALSE, FALSE, sizeof (gint64), window->len);
-  guint n_errors = 0;
+  g_autoptr(SluiceHistogram) ok = sluice_histogram_new ();
+  guint64 n_errors = 0, n = 0;
 
-  for (guint i = 0; i < window->len; i++)
-    {
-      const Sample *s = &g_array_index (window, Sample, i);
+  for (guint i = 0; i < WINDOW_S; i++)
+    if (window_holds (window, i, now_us))
+      {
+        n += window->n_ok[i] + window->n_errors[i];
+        n_errors += window->n_errors[i];
+        if (window->ok[i] != NULL)
+          sluice_histogram_merge (ok, window->ok[i]);
+      }
 
-      if (s->ok)
-        g_array_append_val (ok, s->latency_us);
-      else
-        n_errors++;
-    }
-
-  *error_rate = window->len > 0 ? (double) n_errors / window->len : 0;
-  *p50 = *p95 = *p99 = 0;
-  if (ok->len == 0)
-    return;
-
-  g_array_sort (ok, compare_gint64);
-#define RANK(q) g_array_index (ok, gint64, MIN (ok->len - 1, (guint) ((q) * ok->len)))
-  *p50 = RANK (0.50);
-  *p95 = RANK (0.95);
-  *p99 = RANK (0.99);
-#undef RANK
+  *error_rate = n > 0 ? (double) n_errors / n : 0;
+  *p50 = sluice_histogram_percentile (ok, 0.50);
+  *p95 = sluice_histogram_percentile (ok, 0.95);
+  *p99 = sluice_histogram_percentile (ok, 0.99);
 }
 
 static SluiceModelHealth
-health_of (GArray *window,
-           double  error_rate)
+health_of (const Window *window,
+           gint64        now_us,
+           double        error_rate)
 {
-  if (window->len == 0)
+  if (window_count (window, now_us) == 0)
     return SLUICE_MODEL_HEALTH_IDLE;
   if (error_rate >= 0.5)
     return SLUICE_MODEL_HEALTH_FAILING;
@@ -385,13 +405,10 @@ fill_rps_history (SluiceMetrics  *self,
   gint64 now_s = now_us / G_USEC_PER_SEC;
 
   snapshot->n_rps_history = SLUICE_SNAPSHOT_HISTORY;
-  for (guint i = 0; i < self->window->len; i++)
-    {
-      gint64 age = now_s - g_array_index (self->window, Sample, i).time_us / G_USEC_PER_SEC;
-
-      if (age >= 0 && age < SLUICE_SNAPSHOT_HISTORY)
-        snapshot->rps_history[SLUICE_SNAPSHOT_HISTORY - 1 - age] += 1.0;
-    }
+  for (guint i = 0; i < WINDOW_S; i++)
+    if (window_holds (&self->window, i, now_us))
+      snapshot->rps_history[SLUICE_SNAPSHOT_HISTORY - 1 - (now_s - self->window.second[i])] +=
+        self->window.n_ok[i] + self->window.n_errors[i];
 }
 
 static void
@@ -430,15 +447,14 @@ sluice_metrics_build_snapshot (SluiceMetrics *self,
 
   now = sluice_clock_now_us (self->clock);
   roll_day (self, now);
-  window_prune (self->window, now);
 
   snapshot = _sluice_snapshot_new ();
   snapshot->sequence = ++self->sequence;
   snapshot->time_us = now;
   snapshot->config_version = config_version;
   snapshot->totals = self->totals;
-  snapshot->totals.requests_per_s = self->window->len / (WINDOW_US / (double) G_USEC_PER_SEC);
-  window_summary (self->window, &snapshot->totals.p50_us, &snapshot->totals.p95_us,
+  snapshot->totals.requests_per_s = window_count (&self->window, now) / (double) WINDOW_S;
+  window_summary (&self->window, now, &snapshot->totals.p50_us, &snapshot->totals.p95_us,
                   &snapshot->totals.p99_us, &snapshot->totals.error_rate);
   fill_rps_history (self, snapshot, now);
 
@@ -447,7 +463,6 @@ sluice_metrics_build_snapshot (SluiceMetrics *self,
       ModelCounters *mc = g_ptr_array_index (self->model_order, i);
       SluiceModelStats stats = { 0 };
 
-      window_prune (mc->window, now);
       stats.model = g_strdup (mc->model);
       stats.provider = g_strdup (mc->provider);
       stats.calls = mc->calls;
@@ -456,9 +471,9 @@ sluice_metrics_build_snapshot (SluiceMetrics *self,
       stats.tokens_out = mc->tokens_out;
       stats.cost_usd = mc->cost_usd;
       stats.last_error = mc->last_error;
-      window_summary (mc->window, &stats.p50_us, &stats.p95_us, &stats.p99_us,
+      window_summary (&mc->window, now, &stats.p50_us, &stats.p95_us, &stats.p99_us,
                       &stats.error_rate);
-      stats.health = health_of (mc->window, stats.error_rate);
+      stats.health = health_of (&mc->window, now, stats.error_rate);
       g_array_append_val (snapshot->models, stats);
     }
 

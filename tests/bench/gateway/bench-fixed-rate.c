@@ -27,7 +27,10 @@
  * and, when the answers carry x-sluice-overhead-us (sluiced's own account
  * of its time, the provider call excluded), self_p50_us=… self_p99_us=…
  *
- *   bench-fixed-rate PORT PATH BODY_FILE RATE SECONDS [HEADER]... */
+ *   bench-fixed-rate PORT PATH BODY_FILE RATE SECONDS [HEADER]...
+ *
+ * With BENCH_FIXED_DUMP=FILE, each request's due time (µs from the start)
+ * and latency go to FILE, one pair a line, to see when the slow ones were. */
 
 #define N_CONNS 32
 
@@ -105,6 +108,7 @@ main (int   argc,
   g_autoptr(GString) request = g_string_new (NULL);
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) own = g_array_new (FALSE, FALSE, sizeof (gint64));
+  FILE *dump = g_getenv ("BENCH_FIXED_DUMP") != NULL ? fopen (g_getenv ("BENCH_FIXED_DUMP"), "w") : NULL;
   Conn conns[N_CONNS];
   struct pollfd fds[N_CONNS];
   gint64 start, next_due, interval_us, end;
@@ -200,6 +204,9 @@ main (int   argc,
               gint64 self_us = overhead_us (conns[i].in);
 
               g_array_append_val (latencies, latency);
+              if (dump != NULL)
+                fprintf (dump, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                         conns[i].due_us - start, latency);
               if (self_us >= 0)
                 g_array_append_val (own, self_us);
               if (status == 200)
@@ -211,6 +218,8 @@ main (int   argc,
         }
     }
 
+  if (dump != NULL)
+    fclose (dump);
   g_array_sort (latencies, compare);
   g_array_sort (own, compare);
 #define PCT(a, p) ((a)->len > 0 \
