@@ -4,12 +4,8 @@
  */
 
 #define G_LOG_DOMAIN "sluice-store"
-#define _GNU_SOURCE   /* SCHED_IDLE, pthread_setname_np */
 
 #include "config.h"
-
-#include <pthread.h>
-#include <sched.h>
 
 #include "sluice-store-private.h"
 
@@ -76,11 +72,7 @@ static gpointer
 checkpoint_thread (gpointer data)
 {
   SluiceStoreCheckpointer *self = data;
-  struct sched_param idle = { 0 };
 
-  /* Copying the WAL can wait for the CPU the request path leaves. */
-  pthread_setname_np (pthread_self (), "sluice-ckpt");
-  pthread_setschedparam (pthread_self (), SCHED_IDLE, &idle);
   g_mutex_lock (&self->lock);
   for (;;)
     {
