@@ -40,7 +40,7 @@ struct _SluiceEngine
   guint               jobs_running;
   gboolean            ticking;
   gpointer            ledger_batch;     /* rows settled this main-loop turn (sluice-pipeline.c) */
-  SluiceAnswerPacer  *pacer;            /* answers settled a slice at a time (sluice-pipeline-pace.c) */
+  SluiceAnswerPacer  *pacer;            /* answers settled one per iteration (sluice-pipeline-pace.c) */
 
   GMutex          mutex;            /* guards config and snapshot */
   SluiceConfig   *config;
