@@ -555,6 +555,53 @@ test_purge_shared (void)
   stop (&b);
 }
 
+/* A purge on another instance also reaches the copy an instance keeps in
+ * its own memory (through the purge channel), not only the shared tier. */
+static void
+test_purge_reaches_local (void)
+{
+  Instance a = { 0 };
+  g_autofree char *prefix = g_strdup_printf ("t-local-%u:", g_random_int ());
+  g_autofree char *pattern = g_strconcat (prefix, "cache:*", NULL);
+  g_autofree char *config = NULL;
+  g_autoptr(SluiceEngine) purger = NULL;
+  g_autoptr(SoupMessageHeaders) before = NULL;
+  const char *cache = NULL;
+  guint tries;
+
+  if (skip_without_redis_cli ())
+    return;
+  /* The same question again and again is what this test asks. */
+  config = g_strdup_printf (CONFIG, redis_port, prefix, redis_port,
+                            ", \"storm_guard\": { \"max_repeats\": 1000, \"window_s\": 1 }");
+  start (&a, config, NULL);
+  purger = purging_engine (config);
+
+  g_assert_cmpuint (chat (&a, "Label this ticket", "classification", NULL, NULL), ==, 200);
+  g_assert_cmpuint (chat (&a, "Label this ticket", "classification", NULL, &before), ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (before, "x-sluice-cache"), ==, "exact");
+  g_assert_cmpuint (wait_for_keys (0, pattern, 1), ==, 1);
+
+  sluice_engine_purge_cache (purger, SLUICE_CACHE_PURGE_POLICY, "classification");
+  g_assert_cmpuint (iterate_for_keys (pattern, 0), ==, 0);
+  /* The message takes a moment; until it is in, A answers from memory. */
+  for (tries = 0; tries < 100; tries++)
+    {
+      g_autoptr(SoupMessageHeaders) after = NULL;
+
+      g_assert_cmpuint (chat (&a, "Label this ticket", "classification", NULL, &after), ==, 200);
+      cache = soup_message_headers_get_one (after, "x-sluice-cache");
+      if (g_strcmp0 (cache, "miss") == 0)
+        break;
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (20000);
+    }
+  g_test_message ("A missed after %u tries", tries + 1);
+  g_assert_cmpuint (tries, <, 100);
+  stop (&a);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -571,6 +618,7 @@ main (int   argc,
                    test_redis_option_cache);
   g_test_add_func ("/integration/instances/redis-option/refused", test_redis_option_refused);
   g_test_add_func ("/integration/instances/purge-shared", test_purge_shared);
+  g_test_add_func ("/integration/instances/purge-reaches-local", test_purge_reaches_local);
   status = g_test_run ();
   if (own_redis != NULL)
     {

@@ -88,6 +88,25 @@ sluice_cache_init (SluiceCache *self)
   g_mutex_init (&self->stats_lock);
 }
 
+static const char * const purge_fields[] = { NULL, "scope", "model", "policy" };
+
+/* Another instance purged the shared tier: drop the same entries here. */
+static void
+redis_purged_cb (SluiceRedisExactStore *store,
+                 const char            *field,
+                 const char            *value,
+                 SluiceCache           *self)
+{
+  for (guint what = SLUICE_CACHE_PURGE_ALL; what < G_N_ELEMENTS (purge_fields); what++)
+    if (g_strcmp0 (field, purge_fields[what]) == 0)
+      {
+        guint n = sluice_exact_cache_purge (self->entries, what, value);
+
+        g_debug ("Purged %u local cache entries after another instance's purge", n);
+        return;
+      }
+}
+
 /**
  * sluice_cache_new:
  * @clock: the time source for TTLs
@@ -135,6 +154,7 @@ sluice_cache_new (SluiceClock                *clock,
                                                   error);
       if (self->redis == NULL)
         return NULL;
+      g_signal_connect_object (self->redis, "purged", G_CALLBACK (redis_purged_cb), self, 0);
     }
 
   if (!sluice_exact_cache_load (self->entries, error))
@@ -700,13 +720,12 @@ sluice_cache_purge (SluiceCache      *self,
                     SluiceCachePurge  what,
                     const char       *value)
 {
-  static const char * const fields[] = { NULL, "scope", "model", "policy" };
-
   g_return_val_if_fail (SLUICE_IS_CACHE (self), 0);
 
-  /* The shared tier too, so no instance answers from it any more. */
-  if (self->redis != NULL && what < G_N_ELEMENTS (fields))
-    sluice_redis_exact_store_purge (self->redis, fields[what], value);
+  /* The shared tier too, and the other instances' local tiers, so no
+   * instance answers from it any more. */
+  if (self->redis != NULL && what < G_N_ELEMENTS (purge_fields))
+    sluice_redis_exact_store_purge (self->redis, purge_fields[what], value);
   return sluice_exact_cache_purge (self->entries, what, value);
 }
 

@@ -25,20 +25,28 @@
  * construction (a SluiceRedisLink). While Redis is unreachable the cache
  * works on its local tier alone: look-ups miss here at once, stores are
  * dropped, an alert says so, and the connection is retried with a growing
- * backoff. */
+ * backoff.
+ *
+ * A purge also reaches the copies other instances keep in their own
+ * memory: the purging instance publishes it on PREFIX + "purge", and every
+ * store listens there on a second connection (a subscribed connection can
+ * send nothing else) and tells its cache through ::purged. */
 
 struct _SluiceRedisExactStore
 {
   GObject             parent_instance;
 
   SluiceRedisLink    *link;
+  SluiceRedisLink    *listener;      /* subscribed to the purge channel */
   char               *prefix;
+  char               *channel;       /* PREFIX + "purge" */
+  char               *instance;      /* names this store's own messages */
   gboolean            alerted_down;  /* the loss was announced; its end is owed */
 };
 
 G_DEFINE_FINAL_TYPE (SluiceRedisExactStore, sluice_redis_exact_store, G_TYPE_OBJECT)
 
-enum { ALERT, N_SIGNALS };
+enum { ALERT, PURGED, N_SIGNALS };
 static guint signals [N_SIGNALS];
 
 static void
@@ -330,9 +338,9 @@ match_pattern (const char *prefix)
  * @field: (nullable): "scope", "model" or "policy"; %NULL for every entry
  * @value: (nullable): what @field must be; ignored when @field is %NULL
  *
- * Deletes the matching entries from Redis, for every instance; nothing
- * waits on it. Copies other instances already keep in their local tier
- * stay there until they expire. Returns %FALSE when Redis is unreachable
+ * Deletes the matching entries from Redis, for every instance, and tells
+ * the other instances' stores (::purged) to drop the copies they keep in
+ * memory; nothing waits on it. Returns %FALSE when Redis is unreachable
  * (nothing was purged there).
  *
  * Returns: whether the purge was sent
@@ -343,6 +351,7 @@ sluice_redis_exact_store_purge (SluiceRedisExactStore *self,
                                 const char            *value)
 {
   g_autofree char *pattern = NULL;
+  g_autofree char *message = NULL;
   const char *argv[6];
   redisAsyncContext *ac;
 
@@ -359,8 +368,59 @@ sluice_redis_exact_store_purge (SluiceRedisExactStore *self,
   argv[3] = pattern;
   argv[4] = field != NULL ? field : "";
   argv[5] = field != NULL ? value : "";
-  return redisAsyncCommandArgv (ac, on_purged, NULL, G_N_ELEMENTS (argv), argv,
-                                NULL) == REDIS_OK;
+  if (redisAsyncCommandArgv (ac, on_purged, NULL, G_N_ELEMENTS (argv), argv, NULL) != REDIS_OK)
+    return FALSE;
+
+  /* After the script on the same connection, so whoever hears it finds
+   * the shared tier purged already. */
+  message = g_strdup_printf ("%s\n%s\n%s", self->instance, field != NULL ? field : "",
+                             field != NULL ? value : "");
+  redisAsyncCommand (ac, NULL, NULL, "PUBLISH %s %s", self->channel, message);
+  return TRUE;
+}
+
+/* A purge published by another instance: "INSTANCE\nFIELD\nVALUE". */
+static void
+on_purge_message (redisAsyncContext *ac,
+                  void              *r,
+                  void              *privdata)
+{
+  SluiceRedisExactStore *self = privdata;
+  const redisReply *reply = r;
+  g_auto(GStrv) parts = NULL;
+
+  if (reply == NULL || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
+      reply->element[0]->type != REDIS_REPLY_STRING ||
+      strcmp (reply->element[0]->str, "message") != 0 ||
+      reply->element[2]->type != REDIS_REPLY_STRING)
+    return;
+  parts = g_strsplit (reply->element[2]->str, "\n", 3);
+  if (g_strv_length (parts) != 3 || strcmp (parts[0], self->instance) == 0)
+    return;
+  g_debug ("Another instance purged the shared exact cache (%s %s)",
+           *parts[1] != '\0' ? parts[1] : "all", parts[2]);
+  g_signal_emit (self, signals [PURGED], 0,
+                 *parts[1] != '\0' ? parts[1] : NULL, *parts[1] != '\0' ? parts[2] : NULL);
+}
+
+/* (Re)connected: listen again; a purge sent while this connection was
+ * down is not heard (the local copies then live until they expire). */
+static void
+listener_up (gpointer user_data)
+{
+  SluiceRedisExactStore *self = user_data;
+  redisAsyncContext *ac = sluice_redis_link_get_context (self->listener);
+
+  if (ac != NULL)
+    redisAsyncCommand (ac, on_purge_message, self, "SUBSCRIBE %s", self->channel);
+}
+
+static void
+listener_down (const char *why,
+               gboolean    connecting,
+               gpointer    user_data)
+{
+  g_debug ("The shared exact cache stopped hearing purges: %s", why);
 }
 
 gboolean
@@ -379,6 +439,7 @@ sluice_redis_exact_store_dispose (GObject *object)
   SluiceRedisExactStore *self = SLUICE_REDIS_EXACT_STORE (object);
 
   g_clear_pointer (&self->link, sluice_redis_link_free);
+  g_clear_pointer (&self->listener, sluice_redis_link_free);
 
   G_OBJECT_CLASS (sluice_redis_exact_store_parent_class)->dispose (object);
 }
@@ -389,6 +450,8 @@ sluice_redis_exact_store_finalize (GObject *object)
   SluiceRedisExactStore *self = SLUICE_REDIS_EXACT_STORE (object);
 
   g_free (self->prefix);
+  g_free (self->channel);
+  g_free (self->instance);
 
   G_OBJECT_CLASS (sluice_redis_exact_store_parent_class)->finalize (object);
 }
@@ -413,6 +476,18 @@ sluice_redis_exact_store_class_init (SluiceRedisExactStoreClass *klass)
     g_signal_new ("alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3,
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * SluiceRedisExactStore::purged:
+   * @field: (nullable): "scope", "model" or "policy"; %NULL for every entry
+   * @value: (nullable): what @field was
+   *
+   * Another instance purged the shared tier: the same entries should go
+   * from this instance's local tier.
+   */
+  signals [PURGED] =
+    g_signal_new ("purged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -443,7 +518,13 @@ sluice_redis_exact_store_new (const char  *url,
   self->link = sluice_redis_link_new (url, error);
   if (self->link == NULL)
     return NULL;
+  self->listener = sluice_redis_link_new (url, error);
+  if (self->listener == NULL)
+    return NULL;
   self->prefix = g_strdup (prefix != NULL ? prefix : "sluice:cache:");
+  self->channel = g_strconcat (self->prefix, "purge", NULL);
+  self->instance = g_uuid_string_random ();
   sluice_redis_link_start (self->link, link_up, link_down, self);
+  sluice_redis_link_start (self->listener, listener_up, listener_down, self);
   return g_steal_pointer (&self);
 }
