@@ -190,6 +190,103 @@ test_log_and_detail (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Runs the main loop for @ms, idle or not. */
+static void
+pump (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, sluice_app_test_set_flag, &done);
+  g_assert_true (sluice_app_test_wait_until (flag_is_set, &done));
+}
+
+/* A window showing @page_name. */
+static SluiceWindow *
+small_window (const char *page_name)
+{
+  SluiceWindow *window = sluice_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (sluice_window_set_page (window, page_name));
+  return window;
+}
+
+static GtkAdjustment *
+log_adjustment (SluiceWindow        *window,
+                SluiceRequestsPage **page)
+{
+  *page = SLUICE_REQUESTS_PAGE (sluice_app_test_child (window, SLUICE_TYPE_WINDOW,
+                                                       "requests_page"));
+  return gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (requests_child (*page, "list_scroller")));
+}
+
+static void
+send_some (const char *user,
+           guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("%s's question %u?", user, i);
+      g_autoptr(SluiceResponse) response = send_prompt (user, prompt);
+
+      pump (10);
+    }
+}
+
+/* The view at the top of the log (with rows enough to scroll, when
+ * @must_scroll). */
+static void
+assert_at_top (GtkAdjustment *adj,
+               const char    *when,
+               gboolean       must_scroll)
+{
+  pump (300);
+  g_test_message ("%s: value %.0f of %.0f", when, gtk_adjustment_get_value (adj),
+                  gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  if (must_scroll)
+    g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj) + 50);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), <=, gtk_adjustment_get_lower (adj) + 1.0);
+}
+
+/* The log at its top follows the newest requests, whether it was on screen
+ * while they came, behind another page, or never shown yet. */
+static void
+test_follows_newest (void)
+{
+  SluiceWindow *window = small_window ("requests");
+  SluiceRequestsPage *page = NULL;
+  GtkAdjustment *adj = log_adjustment (window, &page);
+  CountState count = { page, 0 };
+
+  g_assert_true (sluice_app_test_wait_until (log_idle, page));
+  count.n = g_list_model_get_n_items (sluice_requests_page_get_model (page)) + 24;
+  send_some ("dave", 24);
+  g_assert_true (sluice_app_test_wait_until (log_at_least, &count));
+  assert_at_top (adj, "on screen", FALSE);
+
+  g_assert_true (sluice_window_set_page (window, "overview"));
+  count.n += 12;
+  send_some ("erin", 12);
+  g_assert_true (sluice_app_test_wait_until (log_at_least, &count));
+  g_assert_true (sluice_window_set_page (window, "requests"));
+  assert_at_top (adj, "behind the Overview", TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = small_window ("overview");
+  send_some ("frank", 12);
+  g_assert_true (sluice_window_set_page (window, "requests"));
+  adj = log_adjustment (window, &page);
+  assert_at_top (adj, "never shown before", TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 set_text (GtkWidget  *entry,
           const char *text)
@@ -372,6 +469,7 @@ main (int   argc,
       g_test_add_func ("/app/requests/templates", test_templates);
       g_test_add_func ("/app/requests/log-and-detail", test_log_and_detail);
       g_test_add_func ("/app/requests/filters", test_filters);
+      g_test_add_func ("/app/requests/follows-newest", test_follows_newest);
       g_test_add_func ("/app/playground/streams", test_playground_streams);
       g_test_add_func ("/app/playground/compare", test_playground_compare);
     }

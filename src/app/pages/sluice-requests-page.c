@@ -321,16 +321,43 @@ update_count (SluiceRequestsPage *self)
                                     ? "list" : "empty");
 }
 
+/* The column view's own list view (GTK 4.8 has no gtk_column_view_scroll_to). */
+static GtkWidget *
+inner_list_view (SluiceRequestsPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
 static gboolean
 scroll_to_top (gpointer data)
 {
   SluiceRequestsPage *self = data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->list_scroller);
+  GtkWidget *list = inner_list_view (self);
 
   self->top_idle = 0;
   gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj));
+  /* The view keeps the row it showed first in place when rows are
+   * inserted above it, also while it is not on screen, where its
+   * adjustment stays at 0 and setting 0 moves nothing: so it is told which
+   * row to show, the newest. */
+  if (list != NULL && self->model != NULL &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", 0);
   self->at_top = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+/* Shown again (or for the first time) at the top: the newest first. */
+static void
+on_list_mapped (SluiceRequestsPage *self)
+{
+  if (self->at_top && self->top_idle == 0)
+    self->top_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 30, scroll_to_top, self, NULL);
 }
 
 static void
@@ -554,6 +581,7 @@ sluice_requests_page_init (SluiceRequestsPage *self)
   add_columns (self);
   g_signal_connect (gtk_scrolled_window_get_vadjustment (self->list_scroller),
                     "value-changed", G_CALLBACK (on_scrolled), self);
+  g_signal_connect_swapped (self->list_scroller, "map", G_CALLBACK (on_list_mapped), self);
   fill_models (self, NULL);
   update_count (self);
 }
