@@ -228,16 +228,42 @@ log_adjustment (SluiceWindow        *window,
 }
 
 static void
+count_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SluiceResponse) response =
+    sluice_engine_host_send_finish (SLUICE_ENGINE_HOST (object), result, NULL);
+
+  (*(guint *) user_data)++;
+}
+
+static gboolean
+all_done (gpointer data)
+{
+  guint *done = data;
+
+  return done[0] == done[1];
+}
+
+/* @n requests at once; each leaves a row in the log, answered or not. */
+static void
 send_some (const char *user,
            guint       n)
 {
+  SluiceEngineHost *host = sluice_application_get_engine_host (app);
+  guint done[2] = { 0, n };
+
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *prompt = g_strdup_printf ("%s's question %u?", user, i);
-      g_autoptr(SluiceResponse) response = send_prompt (user, prompt);
+      g_autoptr(SluiceRequest) request = sluice_request_new ();
 
-      pump (10);
+      sluice_request_add_message (request, SLUICE_ROLE_USER, prompt);
+      sluice_request_set_user (request, user);
+      sluice_engine_host_send_async (host, request, NULL, NULL, NULL, count_done, &done[0]);
     }
+  g_assert_true (sluice_app_test_wait_until (all_done, done));
 }
 
 /* The view at the top of the log (with rows enough to scroll, when
