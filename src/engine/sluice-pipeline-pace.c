@@ -44,7 +44,7 @@ typedef struct
 struct _SluiceAnswerPacer
 {
   GSource *marker;          /* counts the main loop's iterations */
-  GSource *drain;           /* settles what waits, a slice per iteration */
+  GSource *drain;           /* settles what waits, one per iteration */
   GQueue   held;
   guint64  iteration;
   guint64  settled_iteration; /* the last that settled an answer */
@@ -107,7 +107,7 @@ drain_cb (gpointer data)
 {
   SluiceAnswerPacer *pacer = data;
 
-  /* Busy now: the rest go together. */
+  /* One per iteration; if the loop has turned busy, all that wait. */
   do
     {
       Held *held = g_queue_pop_head (&pacer->held);
